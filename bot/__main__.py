@@ -1,0 +1,131 @@
+"""The ``p2p`` command line: serve | migrate | demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger("bot")
+
+
+def _fail(message: str) -> int:
+    print(f"p2p: {message}", file=sys.stderr)
+    return 2
+
+
+def _configure_logging(level: int) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+def _missing_for_serve(settings: Settings, socket_mode: bool) -> str | None:
+    if settings.slack_bot_token is None:
+        return (
+            "SLACK_BOT_TOKEN is not set: put the app's Bot User OAuth Token (xoxb-…) in the "
+            "environment or .env. To try p2p without Slack, run `p2p demo`."
+        )
+    if socket_mode and settings.slack_app_token is None:
+        return (
+            "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
+            "connections:write. To try p2p without Slack, run `p2p demo`."
+        )
+    if not socket_mode and settings.slack_signing_secret is None:
+        return (
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's Signing Secret (Basic "
+            "Information page), or use --socket-mode. To try p2p without Slack, run `p2p demo`."
+        )
+    return None
+
+
+def run_serve(settings: Settings, *, socket_mode: bool, port: int | None) -> int:
+    from bot.app import build_p2p, prepare, serve_http, serve_socket_mode
+
+    socket_mode = socket_mode or settings.slack_app_token is not None
+    problem = _missing_for_serve(settings, socket_mode)
+    if problem:
+        return _fail(problem)
+
+    async def main() -> None:
+        p2p = build_p2p(settings)
+        try:
+            await prepare(p2p, migrate=p2p.database.is_sqlite)
+            if socket_mode:
+                assert settings.slack_app_token is not None
+                logger.info("connecting to Slack in Socket Mode")
+                await serve_socket_mode(
+                    p2p,
+                    app_token=settings.slack_app_token.get_secret_value(),
+                    health_port=port or settings.port,
+                )
+            else:
+                await serve_http(p2p, port=port or settings.port)
+        finally:
+            await p2p.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+    return 0
+
+
+def run_migrate(settings: Settings) -> int:
+    from storage.db import Database
+
+    async def main() -> None:
+        database = Database(settings.database_url)
+        try:
+            await database.migrate()
+        finally:
+            await database.dispose()
+
+    asyncio.run(main())
+    print(f"p2p: the database is up to date ({settings.database_url.split('://')[0]}).")
+    return 0
+
+
+def run_demo(folder: Path, *, quiet: bool) -> int:
+    from bot.demo import run_demo as demo
+
+    return asyncio.run(demo(folder, quiet=quiet))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="p2p", description="Map a team's path to production, asynchronously, in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode)")
+    serve.add_argument("--socket-mode", action="store_true", help="connect by Socket Mode")
+    serve.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
+    commands.add_parser("migrate", help="create or upgrade the database schema")
+    demo = commands.add_parser("demo", help="run a whole workshop against an emulated Slack")
+    demo.add_argument(
+        "--dir", type=Path, default=Path("p2p-demo"), help="where to keep its database"
+    )
+    demo.add_argument("--quiet", action="store_true", help="print only the channel at the end")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    if arguments.command == "demo":
+        _configure_logging(logging.WARNING)
+        return run_demo(arguments.dir, quiet=arguments.quiet)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        return _fail(str(error))
+    _configure_logging(settings.log_level_number)
+    if arguments.command == "serve":
+        return run_serve(settings, socket_mode=arguments.socket_mode, port=arguments.port)
+    return run_migrate(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

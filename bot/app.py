@@ -1,0 +1,139 @@
+"""Composition root: settings → database → messenger → service → Bolt app → aiohttp app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rendering import Renderer
+from bot.settings import Settings
+from bot.slack import register_listeners
+from bot.slack.messenger import SlackMessenger
+from bot.workshop.ports import Clock, SystemClock
+from bot.workshop.questions import load_path_template, load_question_bank
+from bot.workshop.service import WorkshopService
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+@dataclass
+class P2P:
+    """Everything one running p2p process is made of."""
+
+    settings: Settings
+    database: Database
+    client: AsyncWebClient
+    service: WorkshopService
+    bolt: AsyncApp
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+def build_web_client(settings: Settings) -> AsyncWebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
+    database = Database(settings.database_url)
+    client = build_web_client(settings)
+    renderer = Renderer()
+    service = WorkshopService(
+        database=database,
+        messenger=SlackMessenger(client, renderer),
+        clock=clock or SystemClock(),
+        bank=load_question_bank(),
+        template=load_path_template(),
+    )
+    secret = settings.slack_signing_secret
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        logger=logging.getLogger("bot.bolt"),
+    )
+    register_listeners(bolt, service, renderer)
+    return P2P(settings=settings, database=database, client=client, service=service, bolt=bolt)
+
+
+def build_web_app(p2p: P2P) -> web.Application:
+    async def handle_slack_request(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await p2p.bolt.async_dispatch(bolt_request))
+
+    async def handle_health(_request: web.Request) -> web.Response:
+        if await p2p.database.ping():
+            return web.json_response({"ok": True, "database": "ok"})
+        return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+
+    app = web.Application()
+    app.router.add_post(EVENTS_PATH, handle_slack_request)
+    app.router.add_get(HEALTH_PATH, handle_health)
+    return app
+
+
+async def prepare(p2p: P2P, *, migrate: bool) -> None:
+    """Migrate if asked, then send any question that was due when the process stopped."""
+    if migrate:
+        await p2p.database.migrate()
+    try:
+        resumed = await p2p.service.resume_unsent_prompts()
+    except Exception:
+        logger.exception("could not resume unsent questions; they go out on the next reply")
+    else:
+        if resumed:
+            logger.info("sent %d question(s) that were due before the restart", resumed)
+
+
+async def start_http(p2p: P2P, *, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(build_web_app(p2p), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def serve_http(p2p: P2P, *, host: str = "0.0.0.0", port: int) -> None:
+    runner = await start_http(p2p, host=host, port=port)
+    logger.info("p2p is listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket_mode(p2p: P2P, *, app_token: str, health_port: int | None = None) -> None:
+    """Socket Mode: Slack connects over a WebSocket; /healthz still answers on HTTP."""
+    runner = None
+    if health_port is not None:
+        runner = await start_http(p2p, host="0.0.0.0", port=health_port)
+    handler = AsyncSocketModeHandler(p2p.bolt, app_token, web_client=p2p.client)
+    try:
+        await handler.start_async()
+    finally:
+        await handler.close_async()
+        if runner is not None:
+            await runner.cleanup()

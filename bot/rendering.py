@@ -1,0 +1,108 @@
+"""The one Jinja2 environment: every sentence the bot says comes from prompts/messages/.
+
+Templates produce Slack mrkdwn. Every value put into a template is escaped for Slack
+(``&``, ``<`` and ``>`` only, ``&`` first) unless it is already :class:`Mrkdwn`, so an
+answer holding ``<!channel>`` shows literally and pings nobody. Mentions are made with
+the ``user`` and ``channel`` filters, which check the id before writing ``<@U…>``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from prompts import MESSAGES_DIR
+
+_SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,30}$")
+
+
+class Mrkdwn(str):
+    """Text that is already valid mrkdwn and must not be escaped again."""
+
+
+def escape_mrkdwn(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finalize(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Mrkdwn):
+        return value
+    return escape_mrkdwn(str(value))
+
+
+def _user(user_id: str) -> Mrkdwn:
+    if not _SLACK_ID.match(user_id):
+        return Mrkdwn(escape_mrkdwn(user_id))
+    return Mrkdwn(f"<@{user_id}>")
+
+
+def _channel(channel_id: str) -> Mrkdwn:
+    if not _SLACK_ID.match(channel_id):
+        return Mrkdwn(escape_mrkdwn(channel_id))
+    return Mrkdwn(f"<#{channel_id}>")
+
+
+def _quote(text: str) -> Mrkdwn:
+    """Escape text and show it as a Slack block quote, line by line."""
+    lines = escape_mrkdwn(str(text)).strip().splitlines() or [""]
+    return Mrkdwn("\n".join(f"> {line}" for line in lines))
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """Cut at a word boundary, never mid-word, marking the cut with an ellipsis."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+class Renderer:
+    """Renders the macros in prompts/messages/*.j2 and the question bank's texts."""
+
+    def __init__(self, directory: Path = MESSAGES_DIR) -> None:
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory),
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.environment.filters.update(
+            user=_user, channel=_channel, quote=_quote, shorten=shorten, plural=_plural
+        )
+
+    def message(self, name: str, **context: Any) -> str:
+        """Render the macro ``name`` of a template file: ``"notices.stranger"``."""
+        template_name, _, macro_name = name.partition(".")
+        module = self.environment.get_template(f"{template_name}.j2").make_module()
+        macro = getattr(module, macro_name, None)
+        if macro is None:
+            raise KeyError(f"no macro {macro_name!r} in {template_name}.j2")
+        return str(macro(**context)).strip()
+
+    def has_message(self, name: str) -> bool:
+        template_name, _, macro_name = name.partition(".")
+        module = self.environment.get_template(f"{template_name}.j2").make_module()
+        return hasattr(module, macro_name)
+
+    def text(self, source: str, **context: Any) -> str:
+        """Render a template string (a question from the bank)."""
+        return _compiled(self.environment, source).render(**context).strip()
+
+
+@cache
+def _compiled(environment: jinja2.Environment, source: str) -> jinja2.Template:
+    return environment.from_string(source)

@@ -1,0 +1,236 @@
+"""Pure Block Kit builders: domain values and rendered words in, Slack JSON out.
+
+Every builder keeps within Slack's limits (50 blocks a message, 3,000 characters a
+section, 150 a header), cutting at word boundaries and saying when something was left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.rendering import Mrkdwn, Renderer, shorten
+from bot.slack.ids import BlockId
+from bot.workshop.analysis import Quote, StageView, Summary
+from bot.workshop.model import Frozen, Workshop
+from bot.workshop.ports import QuestionPrompt
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_FALLBACK_TEXT = 3000
+
+
+class SlackMessage(Frozen):
+    text: str  # the notification and accessibility fallback
+    blocks: tuple[Block, ...] = ()
+
+    def as_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"text": self.text[:MAX_FALLBACK_TEXT]}
+        if self.blocks:
+            kwargs["blocks"] = list(self.blocks)
+        return kwargs
+
+
+def section(text: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": fit(text, MAX_SECTION)}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": fit(text, MAX_HEADER)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(text, MAX_SECTION)}]}
+
+
+def fit(text: str, limit: int) -> str:
+    """Keep text within a limit, cutting between words; short text is left alone."""
+    if len(text) <= limit:
+        return text
+    lines: list[str] = []
+    used = 0
+    for line in text.splitlines():
+        if used + len(line) + 1 > limit - 2:
+            room = limit - used - 2
+            if room > 20:
+                lines.append(shorten(line, room))
+            break
+        lines.append(line)
+        used += len(line) + 1
+    result = "\n".join(lines)
+    return result if result.endswith("…") else result + "\n…"
+
+
+def build_text_message(text: str) -> SlackMessage:
+    return SlackMessage(text=text, blocks=(section(text),))
+
+
+def build_question_message(prompt: QuestionPrompt, renderer: Renderer) -> SlackMessage:
+    question_text = renderer.text(
+        prompt.question.template.text,
+        stage=prompt.question.stage or "",
+        role=prompt.role,
+        upstream_role=prompt.upstream.role if prompt.upstream else "",
+    )
+    blocks: list[Block] = []
+    if prompt.first:
+        stages = ", ".join(s.name for s in prompt.workshop.stages_of(_role_key(prompt)))
+        blocks.append(
+            section(
+                renderer.message(
+                    "interview.intro",
+                    title=prompt.workshop.title,
+                    facilitator_id=prompt.workshop.facilitator_id,
+                    channel_id=prompt.workshop.channel_id,
+                    role=prompt.role,
+                    total=prompt.total,
+                    stages=stages,
+                )
+            )
+        )
+        if prompt.upstream is not None:
+            blocks.append(
+                section(
+                    renderer.message(
+                        "interview.upstream", role=prompt.upstream.role, text=prompt.upstream.text
+                    ),
+                    block_id=BlockId.UPSTREAM,
+                )
+            )
+    if prompt.retry:
+        blocks.append(section(renderer.message("interview.retry", kind=prompt.question.kind.value)))
+    blocks.append(
+        section(
+            renderer.message(
+                "interview.question",
+                number=prompt.number,
+                total=prompt.total,
+                stage=prompt.question.stage or "",
+                text=Mrkdwn(question_text),
+            ),
+            block_id=BlockId.QUESTION,
+        )
+    )
+    examples = renderer.message("interview.examples", kind=prompt.question.kind.value)
+    if examples:
+        blocks.append(context(examples))
+    fallback = renderer.message(
+        "interview.fallback",
+        number=prompt.number,
+        total=prompt.total,
+        stage=prompt.question.stage or "",
+    )
+    return SlackMessage(text=f"{fallback}: {question_text}", blocks=tuple(blocks))
+
+
+def _role_key(prompt: QuestionPrompt) -> str:
+    for role in prompt.workshop.roles:
+        if role.name == prompt.role:
+            return role.key
+    return ""
+
+
+def build_announcement(
+    workshop: Workshop, people: dict[str, list[str]], renderer: Renderer
+) -> SlackMessage:
+    stages = ", ".join(stage.name for stage in workshop.stages)
+    intro = renderer.message(
+        "channel.announcement",
+        title=workshop.title,
+        facilitator_id=workshop.facilitator_id,
+        roles=len(people),
+        stages=stages,
+    )
+    roles = renderer.message("channel.announcement_roles", roles=list(people.items()))
+    return SlackMessage(
+        text=renderer.message("channel.announcement_fallback", title=workshop.title),
+        blocks=(section(intro), section(roles)),
+    )
+
+
+def build_summary_message(summary: Summary, renderer: Renderer) -> SlackMessage:
+    """The channel summary: a header, progress, then one section per stage."""
+    blocks: list[Block] = [
+        header(renderer.message("channel.summary_header", title=summary.title)),
+        context(
+            renderer.message(
+                "channel.summary_progress",
+                done=summary.roles_done,
+                total=len(summary.progress),
+                complete=summary.complete,
+            )
+        ),
+    ]
+    for stage in summary.stages:
+        lines = [renderer.message("channel.stage_heading", **_stage_fields(stage))]
+        if not stage.quotes:
+            lines.append(renderer.message("channel.stage_empty", roles=list(stage.roles)))
+        lines.extend(_quote_lines(stage.quotes, renderer))
+        blocks.append({"type": "divider"})
+        blocks.append(section("\n".join(lines)))
+    if summary.role_notes:
+        lines = [renderer.message("channel.notes_heading")]
+        lines.extend(_quote_lines(summary.role_notes, renderer))
+        blocks.append({"type": "divider"})
+        blocks.append(section("\n".join(lines)))
+    if len(blocks) > MAX_BLOCKS:
+        blocks = blocks[: MAX_BLOCKS - 1]
+        blocks.append(context(renderer.message("channel.more_in_thread", count=1)))
+    return SlackMessage(
+        text=renderer.message("channel.summary_fallback", title=summary.title),
+        blocks=tuple(blocks),
+    )
+
+
+def _stage_fields(stage: StageView) -> dict[str, Any]:
+    return {"position": stage.position, "name": stage.name, "roles": list(stage.roles)}
+
+
+def _quote_lines(quotes: Sequence[Quote], renderer: Renderer) -> list[str]:
+    """Quote lines that fit one section, with a note for those that did not."""
+    lines: list[str] = []
+    used = 200  # room for the heading
+    for index, quote in enumerate(quotes):
+        line = renderer.message(
+            "channel.stage_quote",
+            label=quote.label,
+            role=quote.role,
+            user_id=quote.user_id,
+            text=quote.text,
+        )
+        if used + len(line) + 1 > MAX_SECTION - 100:
+            lines.append(renderer.message("channel.more_in_thread", count=len(quotes) - index))
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return lines
+
+
+def build_status_message(summary: Summary, renderer: Renderer) -> SlackMessage:
+    lines = [
+        renderer.message(
+            "commands.status_header",
+            title=summary.title,
+            done=sum(1 for p in summary.progress if p.status.finished),
+            total=len(summary.progress),
+        )
+    ]
+    lines.extend(
+        renderer.message(
+            "commands.status_line",
+            role=p.role,
+            user_id=p.user_id,
+            status=p.status.value,
+            answered=p.answered,
+            total=p.total,
+        )
+        for p in summary.progress
+    )
+    text = "\n".join(lines)
+    return SlackMessage(text=fit(text, MAX_FALLBACK_TEXT), blocks=(section(text),))

@@ -1,0 +1,51 @@
+"""The /p2p slash command: acknowledge at once, then one service call, then reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.rendering import Renderer
+from bot.slack.blocks import SlackMessage, build_status_message, build_text_message
+from bot.slack.command_text import parse_command, parse_start_arguments
+from bot.slack.ids import Command, Subcommand
+from bot.workshop.service import StartRequest, WorkshopService
+
+
+def register(app: AsyncApp, service: WorkshopService, renderer: Renderer) -> None:
+    @app.command(Command.P2P)
+    async def handle_p2p_command(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        reply = await run_p2p_command(service, renderer, command)
+        await respond(response_type="ephemeral", **reply.as_kwargs())
+
+
+async def run_p2p_command(
+    service: WorkshopService, renderer: Renderer, command: dict[str, Any]
+) -> SlackMessage:
+    parsed = parse_command(str(command.get("text", "")))
+    team_id, channel_id = str(command["team_id"]), str(command["channel_id"])
+    if parsed.subcommand is Subcommand.START:
+        arguments = parse_start_arguments(parsed.argument)
+        notice = await service.start_workshop(
+            StartRequest(
+                team_id=team_id,
+                channel_id=channel_id,
+                user_id=str(command["user_id"]),
+                title=arguments.title,
+                roles=arguments.roles,
+                mode=arguments.mode,
+            )
+        )
+    elif parsed.subcommand is Subcommand.SUMMARY:
+        notice = await service.publish_summary(team_id=team_id, channel_id=channel_id)
+    elif parsed.subcommand is Subcommand.STATUS:
+        summary = await service.status(team_id=team_id, channel_id=channel_id)
+        return build_status_message(summary, renderer)
+    else:
+        roles = ", ".join(f"`{role.key}`" for role in service.template.roles)
+        return build_text_message(renderer.message("commands.help", roles=roles))
+    return build_text_message(renderer.message(f"notices.{notice.kind.value}", **notice.context))

@@ -1,0 +1,46 @@
+"""The one error handler: domain errors become a clear message to the person who acted."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rendering import Renderer
+from bot.workshop.errors import WorkshopError
+
+logger = logging.getLogger(__name__)
+
+
+def describe_error(error: Exception, renderer: Renderer) -> str:
+    """The words for an error; unexpected ones are logged with a reference to quote."""
+    if isinstance(error, WorkshopError):
+        return renderer.message(f"errors.{error.message}", **error.context)
+    reference = secrets.token_hex(4).upper()
+    logger.error("unexpected error, reference %s", reference, exc_info=error)
+    return renderer.message("errors.unexpected", reference=reference)
+
+
+def register(app: AsyncApp, renderer: Renderer) -> None:
+    @app.error
+    async def handle_listener_error(
+        error: Exception,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond | None = None,
+    ) -> None:
+        text = describe_error(error, renderer)
+        if respond is not None and body.get("response_url"):
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        event = body.get("event") or {}
+        user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+        channel = body.get("channel_id") or event.get("channel")
+        if user and channel and event.get("channel_type") == "im":
+            await client.chat_postMessage(channel=channel, text=text)
+        elif user and channel:
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)

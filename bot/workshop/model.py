@@ -1,0 +1,130 @@
+"""The workshop's domain values: plain, immutable, free of Slack and SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WorkshopStatus(StrEnum):
+    COLLECTING = "collecting"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class InterviewMode(StrEnum):
+    IN_TURN = "in_turn"
+    ALL_AT_ONCE = "all_at_once"
+
+
+class InterviewStatus(StrEnum):
+    WAITING = "waiting"  # the role's turn has not come yet
+    ACTIVE = "active"  # invited; questions are being asked
+    DONE = "done"
+    SKIPPED = "skipped"
+
+    @property
+    def finished(self) -> bool:
+        return self in (InterviewStatus.DONE, InterviewStatus.SKIPPED)
+
+
+class Role(Frozen):
+    key: str
+    name: str
+
+
+class Stage(Frozen):
+    name: str
+    roles: tuple[str, ...]  # keys of the roles that own the stage
+
+
+class Assignment(Frozen):
+    user_id: str
+    role_key: str
+
+
+class WorkshopPlan(Frozen):
+    """What the facilitator asked for: everything needed to create a workshop."""
+
+    team_id: str
+    channel_id: str
+    facilitator_id: str
+    title: str
+    mode: InterviewMode
+    stages: tuple[Stage, ...]
+    roles: tuple[Role, ...]
+    assignments: tuple[Assignment, ...]
+
+
+class Workshop(Frozen):
+    id: int
+    team_id: str
+    channel_id: str
+    facilitator_id: str
+    title: str
+    mode: InterviewMode
+    status: WorkshopStatus
+    stages: tuple[Stage, ...]
+    roles: tuple[Role, ...]
+    created_at: datetime
+    closed_at: datetime | None = None
+    announcement_ts: str | None = None
+    summary_ts: str | None = None
+
+    def role(self, key: str) -> Role:
+        for role in self.roles:
+            if role.key == key:
+                return role
+        raise KeyError(key)
+
+    def stages_of(self, role_key: str) -> tuple[Stage, ...]:
+        return tuple(stage for stage in self.stages if role_key in stage.roles)
+
+    def role_order(self) -> tuple[Role, ...]:
+        """Roles in path order: by their first owned stage; roles owning none go last."""
+
+        def first_stage(role: Role) -> int:
+            for index, stage in enumerate(self.stages):
+                if role.key in stage.roles:
+                    return index
+            return len(self.stages)
+
+        return tuple(sorted(self.roles, key=first_stage))
+
+    def upstream_role(self, role_key: str) -> Role | None:
+        """The role interviewed just before this one, in path order."""
+        order = self.role_order()
+        keys = [role.key for role in order]
+        index = keys.index(role_key)
+        return order[index - 1] if index > 0 else None
+
+
+class Interview(Frozen):
+    """One person interviewed about one role's stages."""
+
+    id: int
+    workshop_id: int
+    user_id: str
+    role_key: str
+    status: InterviewStatus
+    position: int  # index of the next question to answer
+    prompted_position: int  # index of the last question actually sent; -1 before the first
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    last_activity_at: datetime | None = None
+
+
+class Answer(Frozen):
+    interview_id: int
+    question_key: str
+    stage: str | None
+    raw_text: str
+    parsed: dict[str, Any] | None
+    answered_at: datetime

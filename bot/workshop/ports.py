@@ -1,0 +1,74 @@
+"""What the domain needs from the outside world, as protocols the edges implement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from pydantic import Field
+
+from bot.workshop.analysis import Summary
+from bot.workshop.model import Frozen, Workshop
+from bot.workshop.questions import Question
+
+
+class Handover(Frozen):
+    """What the role before said it hands on."""
+
+    role: str
+    text: str
+
+
+class QuestionPrompt(Frozen):
+    user_id: str
+    workshop: Workshop
+    role: str
+    question: Question
+    number: int  # 1-based
+    total: int
+    first: bool  # the interview's first question: introduce the workshop
+    upstream: Handover | None = None
+    retry: bool = False  # the last reply could not be read; ask again with examples
+
+
+class NoticeKind(StrEnum):
+    INTERVIEW_DONE = "interview_done"
+    STRANGER = "stranger"
+    NOTHING_PENDING = "nothing_pending"
+    WORKSHOP_STARTED = "workshop_started"
+    SUMMARY_POSTED = "summary_posted"
+    SUMMARY_UPDATED = "summary_updated"
+    WORKSHOP_COMPLETE = "workshop_complete"
+
+
+class Notice(Frozen):
+    """Something the bot tells one person; the edge picks the words from prompts/."""
+
+    kind: NoticeKind
+    context: dict[str, str | int] = Field(default_factory=dict)
+
+
+class Messenger(Protocol):
+    async def can_post_in(self, channel_id: str) -> bool: ...
+
+    async def announce_workshop(self, workshop: Workshop, people: dict[str, list[str]]) -> str:
+        """Post the start of a workshop in its channel; returns the message ts."""
+        ...
+
+    async def send_question(self, prompt: QuestionPrompt) -> None: ...
+
+    async def send_notice(self, user_id: str, notice: Notice) -> None: ...
+
+    async def publish_summary(self, summary: Summary, *, existing_ts: str | None) -> str:
+        """Post the summary, or update it in place when ``existing_ts`` is given."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)

@@ -1,0 +1,113 @@
+"""Repository functions for workshops. They never commit and never return rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.workshop.errors import WorkshopAlreadyActive
+from bot.workshop.model import (
+    InterviewMode,
+    Role,
+    Stage,
+    Workshop,
+    WorkshopPlan,
+    WorkshopStatus,
+)
+from storage.db import Session
+from storage.tables import WorkshopRow
+
+
+def _to_workshop(row: WorkshopRow) -> Workshop:
+    return Workshop(
+        id=row.id,
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        facilitator_id=row.facilitator_id,
+        title=row.title,
+        mode=InterviewMode(row.mode),
+        status=WorkshopStatus(row.status),
+        stages=tuple(Stage.model_validate(stage) for stage in row.stages),
+        roles=tuple(Role.model_validate(role) for role in row.roles),
+        created_at=row.created_at,
+        closed_at=row.closed_at,
+        announcement_ts=row.announcement_ts,
+        summary_ts=row.summary_ts,
+    )
+
+
+async def create_workshop(session: Session, *, plan: WorkshopPlan, now: datetime) -> Workshop:
+    row = WorkshopRow(
+        team_id=plan.team_id,
+        channel_id=plan.channel_id,
+        facilitator_id=plan.facilitator_id,
+        title=plan.title,
+        mode=plan.mode.value,
+        status=WorkshopStatus.COLLECTING.value,
+        stages=[stage.model_dump(mode="json") for stage in plan.stages],
+        roles=[role.model_dump(mode="json") for role in plan.roles],
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise WorkshopAlreadyActive(channel_id=plan.channel_id) from None
+    return _to_workshop(row)
+
+
+async def get_workshop(session: Session, *, workshop_id: int) -> Workshop | None:
+    row = await session.get(WorkshopRow, workshop_id)
+    return _to_workshop(row) if row is not None else None
+
+
+async def get_active_workshop(
+    session: Session, *, team_id: str, channel_id: str
+) -> Workshop | None:
+    row = await session.scalar(
+        select(WorkshopRow).where(
+            WorkshopRow.team_id == team_id,
+            WorkshopRow.channel_id == channel_id,
+            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
+        )
+    )
+    return _to_workshop(row) if row is not None else None
+
+
+async def get_latest_workshop(
+    session: Session, *, team_id: str | None = None, channel_id: str | None = None
+) -> Workshop | None:
+    query = select(WorkshopRow).order_by(WorkshopRow.created_at.desc(), WorkshopRow.id.desc())
+    if team_id is not None:
+        query = query.where(WorkshopRow.team_id == team_id)
+    if channel_id is not None:
+        query = query.where(WorkshopRow.channel_id == channel_id)
+    row = await session.scalar(query.limit(1))
+    return _to_workshop(row) if row is not None else None
+
+
+async def set_announcement_ts(session: Session, *, workshop_id: int, ts: str) -> None:
+    await session.execute(
+        update(WorkshopRow).where(WorkshopRow.id == workshop_id).values(announcement_ts=ts)
+    )
+
+
+async def set_summary_ts(session: Session, *, workshop_id: int, ts: str) -> None:
+    await session.execute(
+        update(WorkshopRow).where(WorkshopRow.id == workshop_id).values(summary_ts=ts)
+    )
+
+
+async def close_workshop(session: Session, *, workshop_id: int, now: datetime) -> bool:
+    """Close a collecting workshop. False when it was no longer collecting."""
+    result = await session.execute(
+        update(WorkshopRow)
+        .where(
+            WorkshopRow.id == workshop_id,
+            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
+        )
+        .values(status=WorkshopStatus.CLOSED.value, closed_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
