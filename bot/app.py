@@ -132,8 +132,8 @@ async def serve_socket_mode(p2p: P2P, *, app_token: str, health_port: int | None
         runner = await start_http(p2p, host="0.0.0.0", port=health_port)
     handler = AsyncSocketModeHandler(p2p.bolt, app_token, web_client=p2p.client)
     try:
-        await handler.start_async()
+        await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
         if runner is not None:
             await runner.cleanup()

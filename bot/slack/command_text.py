@@ -69,11 +69,10 @@ def parse_start_arguments(text: str) -> StartArguments:
                 mode = MODE_WORDS[value.casefold()]
                 last_role = None
                 continue
-            people = roles.setdefault(key, [])
-            people.extend(_people(key, value))
+            _add(roles.setdefault(key, []), _people(key, value))
             last_role = key
         elif last_role is not None and token.startswith("<@"):
-            roles[last_role].extend(_people(last_role, token))
+            _add(roles[last_role], _people(last_role, token))
         elif last_role is not None and token.startswith("@"):
             raise NotAPerson(word=token, role=last_role)
         else:
@@ -87,6 +86,10 @@ def parse_start_arguments(text: str) -> StartArguments:
         roles=tuple(RoleRequest(word=key, user_ids=tuple(ids)) for key, ids in roles.items()),
         mode=mode,
     )
+
+
+def _add(people: list[str], more: list[str]) -> None:
+    people.extend(person for person in more if person not in people)
 
 
 def _people(role: str, value: str) -> list[str]:

@@ -1,0 +1,59 @@
+"""Hand-written fakes for the domain's ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.workshop.analysis import Summary
+from bot.workshop.model import Workshop
+from bot.workshop.ports import Notice, QuestionPrompt
+
+
+@dataclass
+class FakeClock:
+    current: datetime = field(default_factory=lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class FakeMessenger:
+    """Records what the domain asked to say, as a user of Slack would see it arrive."""
+
+    member_of: set[str] = field(default_factory=lambda: {"C1"})
+    announcements: list[tuple[Workshop, dict[str, list[str]]]] = field(default_factory=list)
+    questions: list[QuestionPrompt] = field(default_factory=list)
+    notices: list[tuple[str, Notice]] = field(default_factory=list)
+    summaries: list[tuple[Summary, str | None]] = field(default_factory=list)
+    fail_next_question: bool = False
+
+    async def can_post_in(self, channel_id: str) -> bool:
+        return channel_id in self.member_of
+
+    async def announce_workshop(self, workshop: Workshop, people: dict[str, list[str]]) -> str:
+        self.announcements.append((workshop, people))
+        return f"100.{len(self.announcements)}"
+
+    async def send_question(self, prompt: QuestionPrompt) -> None:
+        if self.fail_next_question:
+            self.fail_next_question = False
+            raise ConnectionError("Slack is unreachable")
+        self.questions.append(prompt)
+
+    async def send_notice(self, user_id: str, notice: Notice) -> None:
+        self.notices.append((user_id, notice))
+
+    async def publish_summary(self, summary: Summary, *, existing_ts: str | None) -> str:
+        self.summaries.append((summary, existing_ts))
+        return existing_ts or "200.1"
+
+    def questions_to(self, user_id: str) -> list[QuestionPrompt]:
+        return [q for q in self.questions if q.user_id == user_id]
+
+    def notices_to(self, user_id: str) -> list[Notice]:
+        return [n for u, n in self.notices if u == user_id]
