@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.rendering import Renderer, escape_mrkdwn, shorten
-from bot.workshop.ports import NoticeKind
 from bot.workshop.errors import WorkshopError
+from bot.workshop.ports import NoticeKind
 
 
 @pytest.fixture(scope="module")
