@@ -23,7 +23,7 @@ from bot.slack import register_listeners
 from bot.slack.messenger import SlackMessenger
 from bot.workshop.ports import Clock, SystemClock
 from bot.workshop.questions import load_path_template, load_question_bank
-from bot.workshop.service import WorkshopService
+from bot.workshop.service import Services
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class P2P:
     settings: Settings
     database: Database
     client: AsyncWebClient
-    service: WorkshopService
+    services: Services
     bolt: AsyncApp
 
     async def close(self) -> None:
@@ -63,11 +63,12 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
     database = Database(settings.database_url)
     client = build_web_client(settings)
     renderer = Renderer()
-    service = WorkshopService(
+    bank = load_question_bank()
+    services = Services(
         database=database,
-        messenger=SlackMessenger(client, renderer),
+        messenger=SlackMessenger(client, renderer, bank.quick_answers),
         clock=clock or SystemClock(),
-        bank=load_question_bank(),
+        bank=bank,
         template=load_path_template(),
     )
     secret = settings.slack_signing_secret
@@ -76,8 +77,8 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         signing_secret=secret.get_secret_value() if secret else "",
         logger=logging.getLogger("bot.bolt"),
     )
-    register_listeners(bolt, service, renderer)
-    return P2P(settings=settings, database=database, client=client, service=service, bolt=bolt)
+    register_listeners(bolt, services, renderer)
+    return P2P(settings=settings, database=database, client=client, services=services, bolt=bolt)
 
 
 def build_web_app(p2p: P2P) -> web.Application:
@@ -101,7 +102,7 @@ async def prepare(p2p: P2P, *, migrate: bool) -> None:
     if migrate:
         await p2p.database.migrate()
     try:
-        resumed = await p2p.service.resume_unsent_prompts()
+        resumed = await p2p.services.interviews.resume_unsent_prompts()
     except Exception:
         logger.exception("could not resume unsent questions; they go out on the next reply")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from bot.workshop.model import Answer, Assignment, Interview, InterviewStatus, WorkshopStatus
 from storage.db import Session, insert_ignoring_duplicates
@@ -19,8 +19,9 @@ def _to_interview(row: InterviewRow) -> Interview:
         user_id=row.user_id,
         role_key=row.role_key,
         status=InterviewStatus(row.status),
-        position=row.position,
-        prompted_position=row.prompted_position,
+        prompted_key=row.prompted_key,
+        prompt_ts=row.prompt_ts,
+        paused=row.paused,
         started_at=row.started_at,
         finished_at=row.finished_at,
         last_activity_at=row.last_activity_at,
@@ -35,6 +36,7 @@ def _to_answer(row: AnswerRow) -> Answer:
         raw_text=row.raw_text,
         parsed=row.parsed,
         answered_at=row.answered_at,
+        answered_by=row.answered_by,
     )
 
 
@@ -48,8 +50,6 @@ async def create_interviews(
             user_id=assignment.user_id,
             role_key=assignment.role_key,
             status=InterviewStatus.WAITING.value,
-            position=0,
-            prompted_position=-1,
         )
         for assignment in assignments
     ]
@@ -120,63 +120,78 @@ async def activate_interviews(
     )
 
 
-async def advance_interview(
-    session: Session,
-    *,
-    interview_id: int,
-    from_position: int,
-    to_position: int,
-    status: InterviewStatus,
-    now: datetime,
+async def finish_interview(
+    session: Session, *, interview_id: int, status: InterviewStatus, now: datetime
 ) -> bool:
-    """Move the interview on, only if nobody else moved it first (compare and set)."""
-    values: dict[str, object] = {
-        "position": to_position,
-        "status": status.value,
-        "last_activity_at": now,
-    }
-    if status.finished:
-        values["finished_at"] = now
+    """Mark an active interview done or skipped. False if it was not active any more."""
     result = await session.execute(
         update(InterviewRow)
         .where(
             InterviewRow.id == interview_id,
-            InterviewRow.position == from_position,
             InterviewRow.status == InterviewStatus.ACTIVE.value,
         )
-        .values(**values)
+        .values(status=status.value, finished_at=now, last_activity_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def mark_prompted(session: Session, *, interview_id: int, position: int) -> bool:
-    """Claim the sending of the question at ``position``. False if it was claimed already."""
+async def touch_interview(session: Session, *, interview_id: int, now: datetime) -> None:
+    await session.execute(
+        update(InterviewRow).where(InterviewRow.id == interview_id).values(last_activity_at=now)
+    )
+
+
+async def set_paused(session: Session, *, interview_id: int, paused: bool, now: datetime) -> bool:
+    """Pause or resume. False when it already was."""
     result = await session.execute(
         update(InterviewRow)
-        .where(InterviewRow.id == interview_id, InterviewRow.prompted_position < position)
-        .values(prompted_position=position)
+        .where(InterviewRow.id == interview_id, InterviewRow.paused.is_(not paused))
+        .values(paused=paused, last_activity_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def unmark_prompted(session: Session, *, interview_id: int, position: int) -> None:
+async def claim_prompt(session: Session, *, interview_id: int, key: str) -> bool:
+    """Claim the sending of question ``key``. False if it was already sent or claimed."""
+    result = await session.execute(
+        update(InterviewRow)
+        .where(
+            InterviewRow.id == interview_id,
+            or_(InterviewRow.prompted_key.is_(None), InterviewRow.prompted_key != key),
+        )
+        .values(prompted_key=key, prompt_ts=None)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_prompt(
+    session: Session, *, interview_id: int, key: str, previous: str | None
+) -> None:
     """Give a claim back after the question could not be sent, so it is sent later."""
     await session.execute(
         update(InterviewRow)
-        .where(InterviewRow.id == interview_id, InterviewRow.prompted_position == position)
-        .values(prompted_position=position - 1)
+        .where(InterviewRow.id == interview_id, InterviewRow.prompted_key == key)
+        .values(prompted_key=previous)
     )
 
 
-async def list_unprompted_interviews(session: Session) -> list[Interview]:
-    """Active interviews whose current question has not been sent yet."""
+async def set_prompt_ts(session: Session, *, interview_id: int, key: str, ts: str) -> None:
+    await session.execute(
+        update(InterviewRow)
+        .where(InterviewRow.id == interview_id, InterviewRow.prompted_key == key)
+        .values(prompt_ts=ts)
+    )
+
+
+async def list_resumable_interviews(session: Session) -> list[Interview]:
+    """Active, unpaused interviews of collecting workshops."""
     rows = await session.scalars(
         select(InterviewRow)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
             WorkshopRow.status == WorkshopStatus.COLLECTING.value,
             InterviewRow.status == InterviewStatus.ACTIVE.value,
-            InterviewRow.prompted_position < InterviewRow.position,
+            InterviewRow.paused.is_(False),
         )
         .order_by(InterviewRow.id)
     )
@@ -192,6 +207,7 @@ async def save_answer(session: Session, *, answer: Answer) -> bool:
         "raw_text": answer.raw_text,
         "parsed": answer.parsed,
         "answered_at": answer.answered_at,
+        "answered_by": answer.answered_by,
     }
     result = await session.execute(
         insert_ignoring_duplicates(session, AnswerRow, values).returning(AnswerRow.id)
@@ -207,3 +223,28 @@ async def list_answers(session: Session, *, workshop_id: int) -> list[Answer]:
         .order_by(AnswerRow.id)
     )
     return [_to_answer(row) for row in rows]
+
+
+async def list_answers_of_interview(session: Session, *, interview_id: int) -> dict[str, Answer]:
+    rows = await session.scalars(
+        select(AnswerRow).where(AnswerRow.interview_id == interview_id).order_by(AnswerRow.id)
+    )
+    return {row.question_key: _to_answer(row) for row in rows}
+
+
+async def replace_answer(session: Session, *, answer: Answer) -> bool:
+    """Change a stored answer (an edit, or somebody else answering). False if none was stored."""
+    result = await session.execute(
+        update(AnswerRow)
+        .where(
+            AnswerRow.interview_id == answer.interview_id,
+            AnswerRow.question_key == answer.question_key,
+        )
+        .values(
+            raw_text=answer.raw_text,
+            parsed=answer.parsed,
+            answered_at=answer.answered_at,
+            answered_by=answer.answered_by,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -81,8 +91,9 @@ class InterviewRow(Base):
     user_id: Mapped[str] = mapped_column(String(32), index=True)
     role_key: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
-    position: Mapped[int]
-    prompted_position: Mapped[int]
+    prompted_key: Mapped[str | None] = mapped_column(String(200))
+    prompt_ts: Mapped[str | None] = mapped_column(String(32))
+    paused: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime | None]
@@ -100,6 +111,7 @@ class AnswerRow(Base):
     raw_text: Mapped[str] = mapped_column(Text)
     parsed: Mapped[dict[str, Any] | None]
     answered_at: Mapped[datetime]
+    answered_by: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (UniqueConstraint("interview_id", "question_key"),)
 

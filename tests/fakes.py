@@ -30,6 +30,7 @@ class FakeMessenger:
     questions: list[QuestionPrompt] = field(default_factory=list)
     notices: list[tuple[str, Notice]] = field(default_factory=list)
     summaries: list[tuple[Summary, str | None]] = field(default_factory=list)
+    closed: list[tuple[str, str]] = field(default_factory=list)
     fail_next_question: bool = False
 
     async def can_post_in(self, channel_id: str) -> bool:
@@ -39,11 +40,15 @@ class FakeMessenger:
         self.announcements.append((workshop, people))
         return f"100.{len(self.announcements)}"
 
-    async def send_question(self, prompt: QuestionPrompt) -> None:
+    async def send_question(self, prompt: QuestionPrompt) -> str:
         if self.fail_next_question:
             self.fail_next_question = False
             raise ConnectionError("Slack is unreachable")
         self.questions.append(prompt)
+        return f"300.{len(self.questions)}"
+
+    async def close_question(self, prompt: QuestionPrompt, *, ts: str, answer: str) -> None:
+        self.closed.append((ts, answer))
 
     async def send_notice(self, user_id: str, notice: Notice) -> None:
         self.notices.append((user_id, notice))

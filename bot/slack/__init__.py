@@ -5,11 +5,12 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.rendering import Renderer
-from bot.slack import commands, errors, events
-from bot.workshop.service import WorkshopService
+from bot.slack import actions, commands, errors, events
+from bot.workshop.service import Services
 
 
-def register_listeners(app: AsyncApp, service: WorkshopService, renderer: Renderer) -> None:
-    commands.register(app, service, renderer)
-    events.register(app, service)
+def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) -> None:
+    commands.register(app, services.workshops, renderer)
+    actions.register(app, services.interviews)
+    events.register(app, services.interviews)
     errors.register(app, renderer)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.rendering import Mrkdwn, Renderer, shorten
-from bot.slack.ids import BlockId
+from bot.slack.ids import ActionId, BlockId
 from bot.workshop.analysis import Quote, StageView, Summary
 from bot.workshop.model import Frozen, Workshop
 from bot.workshop.ports import QuestionPrompt
@@ -71,7 +71,22 @@ def build_text_message(text: str) -> SlackMessage:
     return SlackMessage(text=text, blocks=(section(text),))
 
 
-def build_question_message(prompt: QuestionPrompt, renderer: Renderer) -> SlackMessage:
+class QuickAnswer(Frozen):
+    """What a quick-answer button or menu option carries through Slack and back."""
+
+    interview_id: int
+    question_key: str
+    text: str
+
+
+def build_question_message(
+    prompt: QuestionPrompt,
+    renderer: Renderer,
+    quick_answers: Sequence[str] = (),
+    *,
+    answered: str | None = None,
+) -> SlackMessage:
+    """A question in a participant's DM; once ``answered``, without its buttons."""
     question_text = renderer.text(
         prompt.question.template.text,
         stage=prompt.question.stage or "",
@@ -117,9 +132,13 @@ def build_question_message(prompt: QuestionPrompt, renderer: Renderer) -> SlackM
             block_id=BlockId.QUESTION,
         )
     )
-    examples = renderer.message("interview.examples", kind=prompt.question.kind.value)
-    if examples:
-        blocks.append(context(examples))
+    if answered is not None:
+        blocks.append(context(renderer.message("interview.answered", text=answered)))
+    else:
+        examples = renderer.message("interview.examples", kind=prompt.question.kind.value)
+        if examples:
+            blocks.append(context(examples))
+        blocks.append(_quick_answer_actions(prompt, renderer, quick_answers))
     fallback = renderer.message(
         "interview.fallback",
         number=prompt.number,
@@ -127,6 +146,52 @@ def build_question_message(prompt: QuestionPrompt, renderer: Renderer) -> SlackM
         stage=prompt.question.stage or "",
     )
     return SlackMessage(text=f"{fallback}: {question_text}", blocks=tuple(blocks))
+
+
+def _quick_answer_actions(
+    prompt: QuestionPrompt, renderer: Renderer, quick_answers: Sequence[str]
+) -> Block:
+    def value(text: str) -> str:
+        return QuickAnswer(
+            interview_id=prompt.interview_id, question_key=prompt.question.key, text=text
+        ).model_dump_json()
+
+    elements: list[Block] = []
+    if quick_answers:
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": ActionId.QUICK_ANSWER_PICK,
+                "placeholder": plain(
+                    renderer.message("interview.pick_placeholder", kind=prompt.question.kind.value)
+                ),
+                "options": [
+                    {"text": plain(fit(option, 75)), "value": value(option)}
+                    for option in quick_answers[:100]
+                ],
+            }
+        )
+    for index, (label, text) in enumerate(
+        [
+            (renderer.message("interview.dont_know"), "don't know"),
+            (renderer.message("interview.skip"), "skip"),
+        ]
+    ):
+        if prompt.question.kind.value == "text" and text == "don't know":
+            continue
+        elements.append(
+            {
+                "type": "button",
+                "action_id": ActionId.QUICK_ANSWER.numbered(index),
+                "text": plain(fit(label, 75)),
+                "value": value(text),
+            }
+        )
+    return {"type": "actions", "block_id": BlockId.QUICK_ANSWERS, "elements": elements}
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
 
 
 def _role_key(prompt: QuestionPrompt) -> str:

@@ -15,7 +15,21 @@ class Subcommand(StrEnum):
 
 
 class BlockId(StrEnum):
-    SUMMARY_HEADER = "summary_header"
-    SUMMARY_PROGRESS = "summary_progress"
     QUESTION = "question"
     UPSTREAM = "upstream"
+    QUICK_ANSWERS = "quick_answers"
+    ANSWERED = "answered"
+
+
+class ActionId(StrEnum):
+    # Buttons carry a numbered suffix ("quick_answer:2"): ids must differ within a block.
+    QUICK_ANSWER = "quick_answer"
+    QUICK_ANSWER_PICK = "quick_answer_pick"
+
+    def numbered(self, index: int) -> str:
+        return f"{self.value}:{index}"
+
+    @property
+    def pattern(self) -> str:
+        """A regular expression matching the id with or without its number."""
+        return rf"^{self.value}(:\d+)?$"

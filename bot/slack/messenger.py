@@ -18,14 +18,18 @@ from bot.workshop.analysis import Summary
 from bot.workshop.errors import BotNotInChannel
 from bot.workshop.model import Workshop
 from bot.workshop.ports import Notice, QuestionPrompt
+from bot.workshop.questions import QuickAnswers
 
 logger = logging.getLogger(__name__)
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient, renderer: Renderer) -> None:
+    def __init__(
+        self, client: AsyncWebClient, renderer: Renderer, quick_answers: QuickAnswers
+    ) -> None:
         self.client = client
         self.renderer = renderer
+        self.quick_answers = quick_answers
         self._dm_channels: dict[str, str] = {}
 
     async def _dm_channel(self, user_id: str) -> str:
@@ -58,10 +62,21 @@ class SlackMessenger:
             raise
         return str(response["ts"])
 
-    async def send_question(self, prompt: QuestionPrompt) -> None:
-        message = build_question_message(prompt, self.renderer)
+    async def send_question(self, prompt: QuestionPrompt) -> str:
+        options = self.quick_answers.for_kind(prompt.question.kind)
+        message = build_question_message(prompt, self.renderer, options)
         channel = await self._dm_channel(prompt.user_id)
-        await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        response = await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        return str(response["ts"])
+
+    async def close_question(self, prompt: QuestionPrompt, *, ts: str, answer: str) -> None:
+        message = build_question_message(prompt, self.renderer, answered=answer)
+        channel = await self._dm_channel(prompt.user_id)
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+        except SlackApiError as error:
+            # The answer is stored; an old question that cannot be tidied is no loss.
+            logger.info("could not mark question %s answered: %s", ts, error.response.get("error"))
 
     async def send_notice(self, user_id: str, notice: Notice) -> None:
         text = self.renderer.message(f"notices.{notice.kind.value}", **notice.context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.workshop.interview import interview_progress, is_substantive
 from bot.workshop.model import Answer, Frozen, Interview, InterviewStatus, Workshop
 from bot.workshop.questions import QuestionBank, QuestionSection
 
@@ -56,18 +57,17 @@ def build_summary(
     bank: QuestionBank,
 ) -> Summary:
     by_interview = {i.id: i for i in interviews}
-    answered: dict[int, int] = {}
+    answers_of: dict[int, dict[str, Answer]] = {i.id: {} for i in interviews}
     stage_quotes: dict[str, list[Quote]] = {stage.name: [] for stage in workshop.stages}
     notes: list[Quote] = []
     for answer in answers:
         interview = by_interview.get(answer.interview_id)
         if interview is None:
             continue
-        answered[interview.id] = answered.get(interview.id, 0) + 1
-        if answer.parsed and answer.parsed.get("skipped"):
+        answers_of[interview.id][answer.question_key] = answer
+        if not is_substantive(answer) and (answer.parsed or {}).get("kind") != "unknown":
             continue
-        questions = {q.key: q for q in bank.questions_for(workshop, interview.role_key)}
-        question = questions.get(answer.question_key)
+        question = bank.find(workshop, interview.role_key, answer.question_key)
         if question is None:
             continue
         quote = Quote(
@@ -89,21 +89,23 @@ def build_summary(
         )
         for index, stage in enumerate(workshop.stages, start=1)
     )
-    progress = tuple(
-        RoleProgress(
-            role=workshop.role(i.role_key).name,
-            user_id=i.user_id,
-            status=i.status,
-            answered=answered.get(i.id, 0),
-            total=len(bank.questions_for(workshop, i.role_key)),
+    progress = []
+    for i in interviews:
+        counted = interview_progress(bank, workshop, i.role_key, answers_of[i.id])
+        progress.append(
+            RoleProgress(
+                role=workshop.role(i.role_key).name,
+                user_id=i.user_id,
+                status=i.status,
+                answered=counted.answered,
+                total=counted.expected,
+            )
         )
-        for i in interviews
-    )
     return Summary(
         workshop_id=workshop.id,
         title=workshop.title,
         channel_id=workshop.channel_id,
         stages=stages,
         role_notes=tuple(notes),
-        progress=progress,
+        progress=tuple(progress),
     )

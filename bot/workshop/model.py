@@ -114,8 +114,9 @@ class Interview(Frozen):
     user_id: str
     role_key: str
     status: InterviewStatus
-    position: int  # index of the next question to answer
-    prompted_position: int  # index of the last question actually sent; -1 before the first
+    prompted_key: str | None = None  # the question last sent to the person
+    prompt_ts: str | None = None  # the Slack message that asked it
+    paused: bool = False
     started_at: datetime | None = None
     finished_at: datetime | None = None
     last_activity_at: datetime | None = None
@@ -128,3 +129,4 @@ class Answer(Frozen):
     raw_text: str
     parsed: dict[str, Any] | None
     answered_at: datetime
+    answered_by: str | None = None  # set when somebody else answered a handed-on question

@@ -22,6 +22,7 @@ class Handover(Frozen):
 
 class QuestionPrompt(Frozen):
     user_id: str
+    interview_id: int
     workshop: Workshop
     role: str
     question: Question
@@ -40,6 +41,9 @@ class NoticeKind(StrEnum):
     SUMMARY_POSTED = "summary_posted"
     SUMMARY_UPDATED = "summary_updated"
     WORKSHOP_COMPLETE = "workshop_complete"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    DM_HELP = "dm_help"
 
 
 class Notice(Frozen):
@@ -56,7 +60,13 @@ class Messenger(Protocol):
         """Post the start of a workshop in its channel; returns the message ts."""
         ...
 
-    async def send_question(self, prompt: QuestionPrompt) -> None: ...
+    async def send_question(self, prompt: QuestionPrompt) -> str:
+        """DM the question; returns the message ts."""
+        ...
+
+    async def close_question(self, prompt: QuestionPrompt, *, ts: str, answer: str) -> None:
+        """Show on the question's message that it is answered, without its buttons."""
+        ...
 
     async def send_notice(self, user_id: str, notice: Notice) -> None: ...
 

@@ -27,7 +27,9 @@ class QuestionSection(StrEnum):
     RECEIVE = "receive"
     STAGE = "stage"
     HANDOVER = "handover"
+    ROLE = "role"
     CLOSING = "closing"
+    FOLLOWUP = "followup"
 
 
 class QuestionTemplate(Frozen):
@@ -36,19 +38,54 @@ class QuestionTemplate(Frozen):
     label: str = Field(min_length=1, max_length=60)
     text: str = Field(min_length=1, max_length=1000)
     when: Literal["always", "has_upstream"] = "always"
+    roles: tuple[str, ...] = ()  # [[role]] questions: the role keys that are asked
+
+
+class Ratio(Frozen):
+    over: str
+    under: str
+    at_least: float = Field(gt=0)
+
+
+class PercentThreshold(Frozen):
+    question: str
+    percent: float = Field(ge=0, le=100)
+
+
+class FollowUp(QuestionTemplate):
+    """A probe asked straight after ``after`` when its condition holds."""
+
+    after: str
+    ratio: Ratio | None = None
+    below: PercentThreshold | None = None
+    above: PercentThreshold | None = None
+    mentions: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> FollowUp:
+        conditions = [self.ratio, self.below, self.above, self.mentions or None]
+        if sum(c is not None for c in conditions) != 1:
+            raise ValueError(f"follow-up {self.key!r} needs exactly one condition")
+        return self
 
 
 class Question(Frozen):
-    """One question as asked of one role: the template bound to a stage (or none)."""
+    """One question as asked of one role: a template bound to a stage (or none)."""
 
-    key: str  # unique within an interview, e.g. "Design.process_time" or "handover"
+    key: str  # unique within an interview: "Design.process_time", "handover", "x.example"
     template: QuestionTemplate
     section: QuestionSection
     stage: str | None = None
+    example_of: str | None = None  # the key of the vague answer this asks an example for
 
     @property
     def kind(self) -> QuestionKind:
         return self.template.kind
+
+    @property
+    def base_key(self) -> str:
+        """The template key, without the stage: "process_time"."""
+        return self.template.key
 
 
 class TemplateRole(Frozen):
@@ -101,49 +138,123 @@ class PathTemplate(Frozen):
         return None
 
 
+class QuickAnswers(Frozen):
+    durations: tuple[str, ...] = Field(default=(), max_length=20)
+    percents: tuple[str, ...] = Field(default=(), max_length=20)
+
+    def for_kind(self, kind: QuestionKind) -> tuple[str, ...]:
+        if kind is QuestionKind.DURATION:
+            return self.durations
+        return self.percents if kind is QuestionKind.PERCENT else ()
+
+
 class QuestionBank(Frozen):
+    quick_answers: QuickAnswers = QuickAnswers()
     receive: tuple[QuestionTemplate, ...] = ()
     stage: tuple[QuestionTemplate, ...] = Field(min_length=1)
     handover: tuple[QuestionTemplate, ...] = ()
+    role: tuple[QuestionTemplate, ...] = ()
     closing: tuple[QuestionTemplate, ...] = ()
+    followup: tuple[FollowUp, ...] = ()
+    vague_answer_words: int = Field(default=3, ge=0, le=20)
+    example_text: str = "Can you give me an example?"
+
+    def _sections(self) -> dict[QuestionSection, tuple[QuestionTemplate, ...]]:
+        return {
+            QuestionSection.RECEIVE: self.receive,
+            QuestionSection.STAGE: self.stage,
+            QuestionSection.HANDOVER: self.handover,
+            QuestionSection.ROLE: self.role,
+            QuestionSection.CLOSING: self.closing,
+        }
 
     @model_validator(mode="after")
-    def _unique_keys(self) -> QuestionBank:
-        keys = [
-            q.key
-            for section in (self.receive, self.stage, self.handover, self.closing)
-            for q in section
-        ]
+    def _consistent(self) -> QuestionBank:
+        keys = [q.key for section in self._sections().values() for q in section]
+        keys += [f.key for f in self.followup]
         duplicates = {key for key in keys if keys.count(key) > 1}
         if duplicates:
             raise ValueError(f"question keys used twice: {sorted(duplicates)}")
+        kinds = {q.key: q.kind for section in self._sections().values() for q in section}
+        for followup in self.followup:
+            if followup.after not in kinds:
+                raise ValueError(
+                    f"follow-up {followup.key!r} comes after unknown {followup.after!r}"
+                )
+            for threshold in (followup.below, followup.above):
+                if threshold and kinds.get(threshold.question) is not QuestionKind.PERCENT:
+                    raise ValueError(f"follow-up {followup.key!r} needs a percent question")
+            if followup.ratio:
+                for name in (followup.ratio.over, followup.ratio.under):
+                    if kinds.get(name) is not QuestionKind.DURATION:
+                        raise ValueError(f"follow-up {followup.key!r} needs duration questions")
         return self
 
     def questions_for(self, workshop: Workshop, role_key: str) -> tuple[Question, ...]:
-        """Every question one role is asked, in order."""
+        """The questions one role is always asked, in order (follow-ups come on top)."""
         has_upstream = workshop.upstream_role(role_key) is not None
-        questions: list[Question] = [
-            Question(key=t.key, template=t, section=QuestionSection.RECEIVE)
-            for t in self.receive
-            if t.when == "always" or has_upstream
-        ]
-        for stage in workshop.stages_of(role_key):
-            questions.extend(
-                Question(
-                    key=f"{stage.name}.{t.key}",
-                    template=t,
-                    section=QuestionSection.STAGE,
-                    stage=stage.name,
-                )
-                for t in self.stage
-            )
-        questions.extend(
-            Question(key=t.key, template=t, section=QuestionSection.HANDOVER) for t in self.handover
-        )
-        questions.extend(
-            Question(key=t.key, template=t, section=QuestionSection.CLOSING) for t in self.closing
-        )
+        questions: list[Question] = []
+        for section, templates in self._sections().items():
+            for template in templates:
+                if template.when == "has_upstream" and not has_upstream:
+                    continue
+                if section is QuestionSection.ROLE and role_key not in template.roles:
+                    continue
+                if section is QuestionSection.STAGE:
+                    continue
+                questions.append(Question(key=template.key, template=template, section=section))
+            if section is QuestionSection.STAGE:
+                for stage in workshop.stages_of(role_key):
+                    questions.extend(
+                        Question(
+                            key=f"{stage.name}.{t.key}",
+                            template=t,
+                            section=QuestionSection.STAGE,
+                            stage=stage.name,
+                        )
+                        for t in templates
+                    )
         return tuple(questions)
+
+    def followups_after(self, question: Question) -> tuple[Question, ...]:
+        return tuple(
+            Question(
+                key=f"{question.stage}.{f.key}" if question.stage else f.key,
+                template=f,
+                section=QuestionSection.FOLLOWUP,
+                stage=question.stage,
+            )
+            for f in self.followup
+            if f.after == question.base_key and question.example_of is None
+        )
+
+    def example_for(self, question: Question) -> Question:
+        template = QuestionTemplate(
+            key="example",
+            kind=QuestionKind.TEXT,
+            label=f"{question.template.label}: example"[:60],
+            text=self.example_text,
+        )
+        return Question(
+            key=f"{question.key}.example",
+            template=template,
+            section=question.section,
+            stage=question.stage,
+            example_of=question.key,
+        )
+
+    def find(self, workshop: Workshop, role_key: str, key: str) -> Question | None:
+        """Any question this role may be asked, follow-ups and examples included."""
+        for question in self.questions_for(workshop, role_key):
+            if question.key == key:
+                return question
+            example = self.example_for(question)
+            if example.key == key:
+                return example
+            for followup in self.followups_after(question):
+                if followup.key == key:
+                    return followup
+        return None
 
 
 class QuestionBankError(Exception):
