@@ -129,7 +129,7 @@ def build_question_message(
                 stage=prompt.question.stage or "",
                 text=Mrkdwn(question_text),
             ),
-            block_id=BlockId.QUESTION,
+            block_id=f"{BlockId.QUESTION}:{prompt.question.key}"[:255],
         )
     )
     if answered is not None:
