@@ -65,6 +65,7 @@ class WorkshopRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     roles: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     announcement_ts: Mapped[str | None] = mapped_column(String(32))

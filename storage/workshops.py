@@ -13,6 +13,7 @@ from bot.workshop.model import (
     Role,
     Stage,
     Workshop,
+    WorkshopDetails,
     WorkshopPlan,
     WorkshopStatus,
 )
@@ -31,6 +32,7 @@ def _to_workshop(row: WorkshopRow) -> Workshop:
         status=WorkshopStatus(row.status),
         stages=tuple(Stage.model_validate(stage) for stage in row.stages),
         roles=tuple(Role.model_validate(role) for role in row.roles),
+        details=WorkshopDetails.model_validate(row.details or {}),
         created_at=row.created_at,
         closed_at=row.closed_at,
         announcement_ts=row.announcement_ts,
@@ -48,6 +50,7 @@ async def create_workshop(session: Session, *, plan: WorkshopPlan, now: datetime
         status=WorkshopStatus.COLLECTING.value,
         stages=[stage.model_dump(mode="json") for stage in plan.stages],
         roles=[role.model_dump(mode="json") for role in plan.roles],
+        details=plan.details.model_dump(mode="json"),
         created_at=now,
     )
     try:

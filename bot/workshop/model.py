@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -50,6 +50,16 @@ class Assignment(Frozen):
     role_key: str
 
 
+class WorkshopDetails(Frozen):
+    """What the facilitator said about the change being traced."""
+
+    change: str = ""  # a real, recent change to follow along the path
+    change_link: str = ""
+    start_event: str = "Idea raised"
+    end_event: str = "Customers using it in production"
+    deadline: date | None = None
+
+
 class WorkshopPlan(Frozen):
     """What the facilitator asked for: everything needed to create a workshop."""
 
@@ -61,6 +71,7 @@ class WorkshopPlan(Frozen):
     stages: tuple[Stage, ...]
     roles: tuple[Role, ...]
     assignments: tuple[Assignment, ...]
+    details: WorkshopDetails = WorkshopDetails()
 
 
 class Workshop(Frozen):
@@ -74,6 +85,7 @@ class Workshop(Frozen):
     stages: tuple[Stage, ...]
     roles: tuple[Role, ...]
     created_at: datetime
+    details: WorkshopDetails = WorkshopDetails()
     closed_at: datetime | None = None
     announcement_ts: str | None = None
     summary_ts: str | None = None
