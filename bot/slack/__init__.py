@@ -5,12 +5,13 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.rendering import Renderer
-from bot.slack import actions, commands, errors, events
+from bot.slack import actions, commands, errors, events, views
 from bot.workshop.service import Services
 
 
 def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     commands.register(app, services.workshops, renderer)
     actions.register(app, services.interviews)
+    views.register(app, services.workshops, renderer)
     events.register(app, services.interviews)
     errors.register(app, renderer)

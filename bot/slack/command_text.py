@@ -8,7 +8,7 @@ import shlex
 from bot.slack.ids import Subcommand
 from bot.workshop.errors import BadStartCommand, NotAPerson, UnknownCommand
 from bot.workshop.model import Frozen, InterviewMode
-from bot.workshop.service import RoleRequest
+from bot.workshop.planning import RoleRequest
 
 DEFAULT_TITLE = "Our path to production"
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

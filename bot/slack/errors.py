@@ -39,8 +39,15 @@ def register(app: AsyncApp, renderer: Renderer) -> None:
             return
         event = body.get("event") or {}
         user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
-        channel = body.get("channel_id") or event.get("channel")
-        if user and channel and event.get("channel_type") == "im":
-            await client.chat_postMessage(channel=channel, text=text)
-        elif user and channel:
+        channel = (
+            body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
+        )
+        if not user:
+            return
+        if channel and event.get("channel_type") != "im" and not channel.startswith("D"):
             await client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        if not channel:  # a form submission: tell them in their DM with the bot
+            opened = await client.conversations_open(users=user)
+            channel = opened["channel"]["id"]
+        await client.chat_postMessage(channel=channel, text=text)

@@ -33,3 +33,28 @@ class ActionId(StrEnum):
     def pattern(self) -> str:
         """A regular expression matching the id with or without its number."""
         return rf"^{self.value}(:\d+)?$"
+
+
+class CallbackId(StrEnum):
+    START_WORKSHOP = "start_workshop"
+
+
+class SetupBlock(StrEnum):
+    """Blocks of the set-up form; each role's people are in a block "role:<key>"."""
+
+    TITLE = "title"
+    CHANGE = "change"
+    CHANGE_LINK = "change_link"
+    START_EVENT = "start_event"
+    END_EVENT = "end_event"
+    STAGES = "stages"
+    MODE = "mode"
+    DEADLINE = "deadline"
+    ROLE = "role"
+
+    def for_role(self, key: str) -> str:
+        return f"{SetupBlock.ROLE.value}:{key}"
+
+
+# Every input in the set-up form uses this action id; blocks tell them apart.
+SETUP_INPUT = "value"

@@ -10,9 +10,10 @@ class WorkshopError(Exception):
 
     message = "unexpected"
 
-    def __init__(self, **context: Any) -> None:
+    def __init__(self, *, field: str | None = None, **context: Any) -> None:
         super().__init__(f"{self.message}: {context}" if context else self.message)
         self.context = context
+        self.field = field  # the form field at fault, where the error came from a form
 
 
 class WorkshopAlreadyActive(WorkshopError):
@@ -53,3 +54,23 @@ class BotNotInChannel(WorkshopError):
 
 class WorkshopNotFound(WorkshopError):
     message = "workshop_not_found"
+
+
+class DuplicateStage(WorkshopError):
+    message = "duplicate_stage"
+
+
+class NoStages(WorkshopError):
+    message = "no_stages"
+
+
+class BadStage(WorkshopError):
+    message = "bad_stage"
+
+
+class RoleWithoutStage(WorkshopError):
+    message = "role_without_stage"
+
+
+class BadDeadline(WorkshopError):
+    message = "bad_deadline"

@@ -11,13 +11,13 @@ from bot.workshop.analysis import Summary
 from bot.workshop.errors import (
     BotNotInChannel,
     NoActiveWorkshop,
-    NoParticipants,
-    UnknownRole,
     WorkshopAlreadyActive,
+    WorkshopError,
 )
 from bot.workshop.interview import interviews_to_start
 from bot.workshop.interviewing import Interviewer
-from bot.workshop.model import Assignment, Frozen, InterviewMode, Workshop, WorkshopPlan
+from bot.workshop.model import Workshop
+from bot.workshop.planning import StartRequest, find_problems, plan_workshop
 from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind
 from bot.workshop.questions import PathTemplate, QuestionBank
 from bot.workshop.summaries import SummaryDesk
@@ -25,20 +25,6 @@ from storage import interviews, workshops
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
-
-
-class RoleRequest(Frozen):
-    word: str  # as the facilitator typed it: "eng", "product", …
-    user_ids: tuple[str, ...]
-
-
-class StartRequest(Frozen):
-    team_id: str
-    channel_id: str
-    user_id: str
-    title: str
-    roles: tuple[RoleRequest, ...]
-    mode: InterviewMode = InterviewMode.IN_TURN
 
 
 class WorkshopService:
@@ -61,38 +47,23 @@ class WorkshopService:
 
     # -- starting -------------------------------------------------------------------------
 
-    def plan_workshop(self, request: StartRequest) -> WorkshopPlan:
-        assignments: list[Assignment] = []
-        for role_request in request.roles:
-            role = self.template.find_role(role_request.word)
-            if role is None:
-                known = ", ".join(r.key for r in self.template.roles)
-                raise UnknownRole(word=role_request.word, known=known)
-            for user_id in role_request.user_ids:
-                assignment = Assignment(user_id=user_id, role_key=role.key)
-                if assignment not in assignments:
-                    assignments.append(assignment)
-        if not assignments:
-            raise NoParticipants()
-        assigned = {a.role_key for a in assignments}
-        roles = tuple(r.as_role() for r in self.template.roles if r.key in assigned)
-        stages = tuple(
-            s.as_stage().model_copy(update={"roles": tuple(k for k in s.owners if k in assigned)})
-            for s in self.template.stages
-        )
-        return WorkshopPlan(
-            team_id=request.team_id,
-            channel_id=request.channel_id,
-            facilitator_id=request.user_id,
-            title=request.title,
-            mode=request.mode,
-            stages=stages,
-            roles=roles,
-            assignments=tuple(assignments),
-        )
+    def find_problems(self, request: StartRequest) -> list[WorkshopError]:
+        """What stands in the way of starting, each naming its form field."""
+        return find_problems(request, self.template, today=self.clock.now().date())
+
+    async def check_can_start(self, *, team_id: str, channel_id: str) -> None:
+        """Refuse early, before the set-up form opens, what would be refused at the end."""
+        if not await self.messenger.can_post_in(channel_id):
+            raise BotNotInChannel(channel_id=channel_id)
+        async with self.database.transaction() as session:
+            active = await workshops.get_active_workshop(
+                session, team_id=team_id, channel_id=channel_id
+            )
+        if active is not None:
+            raise WorkshopAlreadyActive(title=active.title)
 
     async def start_workshop(self, request: StartRequest) -> Notice:
-        plan = self.plan_workshop(request)
+        plan = plan_workshop(request, self.template)
         if not await self.messenger.can_post_in(request.channel_id):
             raise BotNotInChannel(channel_id=request.channel_id)
         now = self.clock.now()

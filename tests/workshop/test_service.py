@@ -15,9 +15,10 @@ from bot.workshop.errors import (
 )
 from bot.workshop.interviewing import Interviewer
 from bot.workshop.model import InterviewMode, InterviewStatus
+from bot.workshop.planning import RoleRequest, StartRequest
 from bot.workshop.ports import NoticeKind
 from bot.workshop.questions import QuestionKind, load_path_template, load_question_bank
-from bot.workshop.service import RoleRequest, Services, StartRequest, WorkshopService
+from bot.workshop.service import Services, WorkshopService
 from storage import interviews, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeMessenger
