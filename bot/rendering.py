@@ -84,7 +84,7 @@ class Renderer:
             user=_user, channel=_channel, quote=_quote, shorten=shorten, plural=_plural
         )
 
-    def message(self, name: str, **context: Any) -> str:
+    def message(self, name: str, /, **context: Any) -> str:
         """Render the macro ``name`` of a template file: ``"notices.stranger"``."""
         template_name, _, macro_name = name.partition(".")
         module = self.environment.get_template(f"{template_name}.j2").make_module()
@@ -93,7 +93,7 @@ class Renderer:
             raise KeyError(f"no macro {macro_name!r} in {template_name}.j2")
         return str(macro(**context)).strip()
 
-    def has_message(self, name: str) -> bool:
+    def has_message(self, name: str, /) -> bool:
         template_name, _, macro_name = name.partition(".")
         module = self.environment.get_template(f"{template_name}.j2").make_module()
         return hasattr(module, macro_name)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.workshop.interview import interview_progress, is_substantive
 from bot.workshop.model import Answer, Frozen, Interview, InterviewStatus, Workshop
-from bot.workshop.questions import QuestionBank, QuestionSection
+from bot.workshop.questions import QuestionBank
 
 
 class Quote(Frozen):
@@ -76,9 +76,10 @@ def build_summary(
             role=workshop.role(interview.role_key).name,
             user_id=interview.user_id,
         )
-        if question.section is QuestionSection.STAGE and question.stage in stage_quotes:
-            stage_quotes[question.stage].append(quote)
-        else:
+        if question.stage in stage_quotes:
+            if question.base_key in bank.summary.stage:
+                stage_quotes[question.stage].append(quote)
+        elif question.base_key in bank.summary.notes:
             notes.append(quote)
     stages = tuple(
         StageView(
