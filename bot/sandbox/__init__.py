@@ -1,0 +1,39 @@
+"""An emulated Slack workspace on loopback, strict like Slack, for tests and ``p2p demo``.
+
+from bot.sandbox import Sandbox
+
+async with Sandbox() as sb:
+    sb.request_url = "http://127.0.0.1:3000/slack/events"
+    alice = sb.add_user("alice", real_name="Alice Archer")
+    await sb.slash_command(alice, None, "/p2p", "help")
+"""
+
+from bot.sandbox.delivery import Delivery, slack_signature
+from bot.sandbox.errors import ActionNotPossible, SandboxUsageError, SlackError
+from bot.sandbox.message_text import readable_mrkdwn, render_message_text, render_view_text
+from bot.sandbox.people import User
+from bot.sandbox.records import ApiCall, ResponseUrlPost, UploadedFile
+from bot.sandbox.sandbox import Sandbox
+from bot.sandbox.state import Ephemeral, Message, View
+from bot.sandbox.webapi import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
+
+__all__ = [
+    "DEFAULT_BOT_EVENTS",
+    "DEFAULT_BOT_SCOPES",
+    "ActionNotPossible",
+    "ApiCall",
+    "Delivery",
+    "Ephemeral",
+    "Message",
+    "ResponseUrlPost",
+    "Sandbox",
+    "SandboxUsageError",
+    "SlackError",
+    "UploadedFile",
+    "User",
+    "View",
+    "readable_mrkdwn",
+    "render_message_text",
+    "render_view_text",
+    "slack_signature",
+]

@@ -1,0 +1,400 @@
+"""Acting as a user: typing commands and messages, clicking, submitting and closing modals."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from bot.sandbox.delivery import Deliverer, Delivery
+from bot.sandbox.element_values import element_state, is_empty
+from bot.sandbox.errors import ActionNotPossible, SandboxUsageError
+from bot.sandbox.event_delivery import EventDelivery
+from bot.sandbox.payloads import Payloads, escape_control_characters, link_mentions
+from bot.sandbox.responses import Responses
+from bot.sandbox.state import Conversation, Ephemeral, JsonDict, Message, View
+from bot.sandbox.workspace import Workspace
+
+_MARKUP_TOKEN = re.compile(r"<([@#!]?)([^<>|\s]+)(?:\|([^<>]*))?>")
+
+
+def rich_text_blocks(text: str) -> list[JsonDict]:
+    """The rich_text block a Slack client sends along with typed text."""
+    elements: list[JsonDict] = []
+    position = 0
+    for match in _MARKUP_TOKEN.finditer(text):
+        if match.start() > position:
+            elements.append({"type": "text", "text": text[position : match.start()]})
+        sigil, ident, label = match.groups()
+        if sigil == "@":
+            elements.append({"type": "user", "user_id": ident})
+        elif sigil == "#":
+            elements.append({"type": "channel", "channel_id": ident})
+        elif sigil == "!":
+            elements.append({"type": "broadcast", "range": ident})
+        else:
+            link: JsonDict = {"type": "link", "url": ident}
+            if label:
+                link["text"] = label
+            elements.append(link)
+        position = match.end()
+    if position < len(text):
+        elements.append({"type": "text", "text": text[position:]})
+    for element in elements:
+        if element["type"] == "text":
+            element["text"] = (
+                element["text"].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            )
+    return [
+        {
+            "type": "rich_text",
+            "block_id": uuid.uuid4().hex[:5],
+            "elements": [{"type": "rich_text_section", "elements": elements}],
+        }
+    ]
+
+
+def typed_message_text(text: str, workspace: Workspace) -> str:
+    """Typed text as a Slack client posts it: escaped, ``@name`` as ``<@U123>``."""
+    linked = link_mentions(text, workspace)
+    return re.sub(r"<([@#])([A-Z0-9]+)\|[^>]*>", r"<\1\2>", linked)
+
+
+@dataclass
+class _Clickable:
+    """An interactive element a user can see, and where it is: a view or a message."""
+
+    block_id: str
+    element: JsonDict
+    place: View | tuple[Conversation, Message | Ephemeral]
+
+
+def _elements(blocks: list[JsonDict], *, in_view: bool) -> Iterator[tuple[str, JsonDict]]:
+    for block in blocks:
+        block_id = str(block.get("block_id", ""))
+        kind = block.get("type")
+        if kind in ("actions", "context_actions"):
+            for element in block.get("elements") or []:
+                if isinstance(element, dict):
+                    yield block_id, element
+        elif kind == "section" and isinstance(block.get("accessory"), dict):
+            yield block_id, block["accessory"]
+        elif (
+            kind == "input"
+            and isinstance(block.get("element"), dict)
+            and (block.get("dispatch_action") or not in_view)
+        ):
+            yield block_id, block["element"]
+
+
+class UserActions:
+    """What a person can do in Slack; each action is delivered to the bot like Slack would."""
+
+    workspace: Workspace
+    payloads: Payloads
+    deliverer: Deliverer
+    responses: Responses
+    events: EventDelivery
+    escape_slash_commands: bool
+
+    # commands and messages -----------------------------------------------------------------
+
+    async def slash_command(
+        self, user: str, channel: str | None, command: str, text: str = ""
+    ) -> Delivery:
+        """``user`` types ``command text`` in ``channel`` (None: their DM with the bot)."""
+        workspace = self.workspace
+        workspace.require_user(user)
+        conversation = (
+            workspace.bot_im(user) if channel is None else workspace.require_conversation(channel)
+        )
+        if not command.startswith("/"):
+            raise SandboxUsageError(f"slash commands start with '/': {command!r}")
+        if self.escape_slash_commands:
+            sent = link_mentions(text, workspace)
+        else:
+            sent = escape_control_characters(text)
+        payload = self.payloads.slash_command(user, conversation, command, sent)
+        delivery = await self.deliverer.deliver("slash_command", payload)
+        self.events.record(delivery)
+        self.responses.apply_command_ack(user, conversation, command, delivery)
+        return delivery
+
+    async def send_dm(
+        self,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        blocks: list[JsonDict] | None = None,
+    ) -> Delivery:
+        """``user`` writes to the bot in their DM; the bot gets a ``message`` event (im)."""
+        workspace = self.workspace
+        workspace.require_user(user)
+        im = workspace.bot_im(user)
+        if not self.events.subscribed("message.im"):
+            raise SandboxUsageError("the app does not get message.im events (needs im:history)")
+        message = self._typed_message(im, user, text, thread_ts=thread_ts, blocks=blocks)
+        return await self.events.event(self.payloads.message_event(im, message))
+
+    async def post_message(
+        self, user: str, channel: str, text: str, *, thread_ts: str | None = None
+    ) -> Delivery | None:
+        """``user`` writes in a channel; an ``app_mention`` reaches the bot if they mention it."""
+        workspace = self.workspace
+        conversation = workspace.require_conversation(channel)
+        if user not in conversation.members:
+            raise ActionNotPossible(f"{user} is not a member of {channel}")
+        message = self._typed_message(conversation, user, text, thread_ts=thread_ts, blocks=None)
+        mentioned = f"<@{workspace.bot_user_id}>" in message.text
+        if not mentioned or workspace.bot_user_id not in conversation.members:
+            return None
+        if not self.events.subscribed("app_mention"):
+            return None
+        event: JsonDict = {
+            "type": "app_mention",
+            "user": user,
+            "text": message.text,
+            "ts": message.ts,
+            "client_msg_id": message.client_msg_id,
+            "team": workspace.team_id,
+            "blocks": message.blocks,
+            "channel": conversation.id,
+            "event_ts": message.ts,
+        }
+        if message.is_reply:
+            event["thread_ts"] = message.thread_ts
+        return await self.events.event(event)
+
+    def _typed_message(
+        self,
+        conversation: Conversation,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None,
+        blocks: list[JsonDict] | None,
+    ) -> Message:
+        sent = typed_message_text(text, self.workspace)
+        if thread_ts and conversation.find(thread_ts) is None:
+            raise ActionNotPossible(f"no message {thread_ts} to reply to in {conversation.id}")
+        return self.workspace.post(
+            conversation,
+            user=user,
+            text=sent,
+            blocks=blocks if blocks is not None else rich_text_blocks(sent),
+            thread_ts=thread_ts,
+            client_msg_id=str(uuid.uuid4()),
+        )
+
+    # clicking ------------------------------------------------------------------------------
+
+    def _clickables(self, user: str) -> Iterator[_Clickable]:
+        workspace = self.workspace
+        top = workspace.top_modal(user)
+        if top is not None:
+            for block_id, element in _elements(top.blocks, in_view=True):
+                yield _Clickable(block_id, element, top)
+        seen: list[tuple[str, Conversation, Message | Ephemeral]] = []
+        for conversation in workspace.conversations.values():
+            if user not in conversation.members:
+                continue
+            for message in conversation.messages:
+                seen.append((message.ts, conversation, message))
+                seen.extend((reply.ts, conversation, reply) for reply in message.replies)
+        for ephemeral in workspace.ephemerals:
+            if ephemeral.user == user:
+                seen.append(
+                    (ephemeral.ts, workspace.require_conversation(ephemeral.channel), ephemeral)
+                )
+        for _, conversation, source in sorted(seen, key=lambda item: float(item[0]), reverse=True):
+            for block_id, element in _elements(source.blocks, in_view=False):
+                yield _Clickable(block_id, element, (conversation, source))
+        home = workspace.home_view(user)
+        if home is not None:
+            for block_id, element in _elements(home.blocks, in_view=True):
+                yield _Clickable(block_id, element, home)
+
+    def _find_clickable(
+        self, user: str, action_id: str, value: object, block_id: str | None
+    ) -> _Clickable:
+        for clickable in self._clickables(user):
+            element = clickable.element
+            if element.get("action_id") != action_id:
+                continue
+            if block_id is not None and clickable.block_id != block_id:
+                continue
+            if (
+                element.get("type") == "button"
+                and value is not None
+                and element.get("value") != value
+            ):
+                continue
+            return clickable
+        raise ActionNotPossible(f"{user} cannot see an element with action_id {action_id!r}")
+
+    def _action(self, clickable: _Clickable, value: object) -> JsonDict:
+        element = clickable.element
+        kind = element.get("type")
+        action: JsonDict = {"action_id": element.get("action_id"), "block_id": clickable.block_id}
+        if kind == "button":
+            action["text"] = element.get("text")
+            for key in ("value", "style", "url"):
+                if key in element:
+                    action[key] = element[key]
+            action["type"] = "button"
+        else:
+            if value is None:
+                raise ActionNotPossible(f"choose a value for {element.get('action_id')!r}")
+            state = element_state(element, value, self.workspace, use_initial=False)
+            action.update({k: v for k, v in state.items() if k != "type"}, type=kind)
+            if "placeholder" in element:
+                action["placeholder"] = element["placeholder"]
+            if isinstance(clickable.place, View):
+                values = clickable.place.state_values.setdefault(clickable.block_id, {})
+                values[str(element.get("action_id"))] = state
+        action["action_ts"] = self.workspace.next_ts()
+        return action
+
+    async def click(
+        self,
+        user: str,
+        action_id: str,
+        value: object = None,
+        *,
+        block_id: str | None = None,
+    ) -> Delivery:
+        """``user`` uses the newest element with ``action_id`` they can see (open modal first,
+        then messages in their conversations and their ephemerals, then the Home tab).
+
+        ``value`` picks the option of a select, the user of a users_select, etc.; for buttons
+        it only narrows the search to the button carrying that value.
+        """
+        self.workspace.require_user(user)
+        clickable = self._find_clickable(user, action_id, value, block_id)
+
+        def payload() -> JsonDict:
+            action = self._action(clickable, value)
+            if isinstance(clickable.place, View):
+                return self.payloads.view_actions(user, clickable.place, [action])
+            conversation, message = clickable.place
+            return self.payloads.message_actions(user, conversation, message, [action])
+
+        return await self.events.interaction(payload)
+
+    # modals and the Home tab ---------------------------------------------------------------
+
+    def _submitted_state(self, view: View, values: Mapping[str, object]) -> JsonDict:
+        inputs = {str(b.get("block_id")): b for b in view.blocks if b.get("type") == "input"}
+        unknown = [key for key in values if key not in inputs]
+        if unknown:
+            raise ActionNotPossible(
+                f"the modal has no input blocks {unknown}; it has {list(inputs)}"
+            )
+        state: JsonDict = {}
+        for block_id, block in inputs.items():
+            element = block.get("element")
+            if not isinstance(element, dict):
+                continue
+            action_id = str(element.get("action_id"))
+            given = values.get(block_id)
+            if isinstance(given, Mapping):
+                if set(given) - {action_id}:
+                    raise ActionNotPossible(
+                        f"block {block_id!r} holds only action_id {action_id!r}"
+                    )
+                given = given.get(action_id)
+            earlier = view.state_values.get(block_id, {}).get(action_id)
+            if given is None and earlier is not None:
+                entry = earlier
+            else:
+                entry = element_state(element, given, self.workspace)
+            if not block.get("optional") and is_empty(entry):
+                raise ActionNotPossible(
+                    f"{block_id!r} is required: Slack will not submit the modal"
+                )
+            state[block_id] = {action_id: entry}
+        return state
+
+    async def submit_view(
+        self, user: str, values: Mapping[str, object] | None = None, *, view_id: str | None = None
+    ) -> Delivery:
+        """Submit the user's top modal with ``{block_id: {action_id: value}}`` (or
+        ``{block_id: value}``); untouched inputs keep their initial values."""
+        workspace = self.workspace
+        view = workspace.views.get(view_id) if view_id else workspace.top_modal(user)
+        if view is None or not workspace.view_is_open(view) or view.type != "modal":
+            raise ActionNotPossible(f"{user} has no open modal to submit")
+        if view.spec.get("submit") is None:
+            raise ActionNotPossible("the modal has no submit button")
+        view.state_values = self._submitted_state(view, values or {})
+        workspace.view_errors.pop(user, None)
+
+        def payload() -> JsonDict:
+            return self.payloads.view_submission(user, view)
+
+        delivery = await self.deliverer.deliver("interactive", payload())
+        self.events.record(delivery)
+        self.responses.apply_submission_ack(user, view, delivery)
+        if self.events.deliver_twice:
+            again = await self.deliverer.deliver("interactive", payload())
+            self.responses.apply_submission_ack(user, view, again)
+            delivery.retries.append(again)
+        return delivery
+
+    async def close_view(self, user: str, *, all_views: bool = False) -> Delivery | None:
+        """Close the top modal (or the whole stack); ``view_closed`` goes out if asked for."""
+        view = self.workspace.top_modal(user)
+        if view is None:
+            raise ActionNotPossible(f"{user} has no open modal to close")
+        self.workspace.close_modal(user, clear=all_views)
+        if not view.notify_on_close:
+            return None
+
+        def payload() -> JsonDict:
+            return self.payloads.view_closed(user, view, is_cleared=all_views)
+
+        return await self.events.interaction(payload)
+
+    async def open_home(self, user: str) -> Delivery:
+        """``user`` opens the app's Home tab: ``app_home_opened``."""
+        workspace = self.workspace
+        workspace.require_user(user)
+        im = workspace.bot_im(user)
+        event: JsonDict = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": im.id,
+            "tab": "home",
+            "event_ts": workspace.next_ts(),
+        }
+        home = workspace.home_view(user)
+        if home is not None:
+            event["view"] = home.to_api()
+        return await self.events.event(event)
+
+    # raw events ----------------------------------------------------------------------------
+
+    async def deliver_event(
+        self, event: JsonDict, *, retry_num: int = 0, retry_reason: str | None = None
+    ) -> Delivery:
+        """Deliver any event in an ``event_callback`` envelope (no subscription check)."""
+        if "type" not in event:
+            raise SandboxUsageError("an event needs a type")
+        event = dict(event)
+        event.setdefault("event_ts", self.workspace.next_ts())
+        return await self.events.event(event, retry_num=retry_num, retry_reason=retry_reason)
+
+    async def url_verification(self, challenge: str | None = None) -> Delivery:
+        """Slack's request URL check: the bot must echo the challenge."""
+        challenge = challenge or uuid.uuid4().hex
+        delivery = await self.deliverer.deliver(
+            "url_verification", self.payloads.url_verification(challenge)
+        )
+        self.events.record(delivery)
+        answer = delivery.json()
+        echoed = answer.get("challenge") if isinstance(answer, dict) else delivery.body
+        if echoed != challenge:
+            delivery.problems.append("the challenge was not echoed back")
+        return delivery
