@@ -72,6 +72,17 @@ async def get_interview(session: Session, *, interview_id: int) -> Interview | N
     return _to_interview(row) if row is not None else None
 
 
+async def lock_interview(session: Session, *, interview_id: int) -> Interview | None:
+    """Read an interview and hold its row until the transaction ends (FOR UPDATE)."""
+    row = await session.scalar(
+        select(InterviewRow)
+        .where(InterviewRow.id == interview_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return _to_interview(row) if row is not None else None
+
+
 async def list_active_interviews_of_user(
     session: Session, *, team_id: str, user_id: str
 ) -> list[Interview]:

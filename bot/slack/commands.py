@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rendering import Renderer
 from bot.slack.blocks import SlackMessage, build_status_message, build_text_message
 from bot.slack.command_text import parse_command, parse_start_arguments
+from bot.slack.errors import reporting_errors
 from bot.slack.ids import Command, Subcommand
 from bot.slack.setup_form import SetupState, build_setup_form
 from bot.workshop.planning import StartRequest
@@ -22,9 +23,12 @@ def register(app: AsyncApp, service: WorkshopService, renderer: Renderer) -> Non
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        reply = await run_p2p_command(service, renderer, command, client)
-        if reply is not None:
-            await respond(response_type="ephemeral", **reply.as_kwargs())
+        async with reporting_errors(
+            body=command, client=client, renderer=renderer, respond=respond
+        ):
+            reply = await run_p2p_command(service, renderer, command, client)
+            if reply is not None:
+                await respond(response_type="ephemeral", **reply.as_kwargs())
 
 
 async def run_p2p_command(

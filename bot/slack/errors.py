@@ -1,9 +1,17 @@
-"""The one error handler: domain errors become a clear message to the person who acted."""
+"""The one way errors reach people: a domain error becomes a clear message to whoever
+acted; anything unexpected is logged with a reference they can quote.
+
+Listeners report errors raised after ``ack()`` themselves, through ``reporting_errors``:
+when a Bolt listener raises after acknowledging, Bolt resets the acknowledgement, and a
+request answered within milliseconds can then be reported to Slack as never answered.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -25,15 +33,17 @@ def describe_error(error: Exception, renderer: Renderer) -> str:
     return renderer.message("errors.unexpected", reference=reference)
 
 
-def register(app: AsyncApp, renderer: Renderer) -> None:
-    @app.error
-    async def handle_listener_error(
-        error: Exception,
-        body: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond | None = None,
-    ) -> None:
-        text = describe_error(error, renderer)
+async def report_error(
+    error: Exception,
+    *,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    renderer: Renderer,
+    respond: AsyncRespond | None = None,
+) -> None:
+    """Tell the person who acted, where they acted: ephemeral in a channel, else by DM."""
+    text = describe_error(error, renderer)
+    try:
         if respond is not None and body.get("response_url"):
             await respond(text=text, response_type="ephemeral", replace_original=False)
             return
@@ -51,3 +61,31 @@ def register(app: AsyncApp, renderer: Renderer) -> None:
             opened = await client.conversations_open(users=user)
             channel = opened["channel"]["id"]
         await client.chat_postMessage(channel=channel, text=text)
+    except Exception:
+        logger.exception("could not tell the user about an error")
+
+
+@asynccontextmanager
+async def reporting_errors(
+    *,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    renderer: Renderer,
+    respond: AsyncRespond | None = None,
+) -> AsyncIterator[None]:
+    """Around the work a listener does after ``ack()``: errors are reported, not raised."""
+    try:
+        yield
+    except Exception as error:
+        await report_error(error, body=body, client=client, renderer=renderer, respond=respond)
+
+
+def register(app: AsyncApp, renderer: Renderer) -> None:
+    @app.error
+    async def handle_listener_error(
+        error: Exception,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond | None = None,
+    ) -> None:
+        await report_error(error, body=body, client=client, renderer=renderer, respond=respond)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.rendering import Renderer
+from bot.slack.errors import reporting_errors
 from bot.workshop.interviewing import Interviewer
 
 # Message subtypes that are not somebody typing an answer.
@@ -14,16 +17,24 @@ IGNORED_SUBTYPES = frozenset(
 )
 
 
-def register(app: AsyncApp, interviewer: Interviewer) -> None:
+def unescape_message_text(text: str) -> str:
+    """Slack escapes &, < and > in what people type; store what they actually typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def register(app: AsyncApp, interviewer: Interviewer, renderer: Renderer) -> None:
     @app.event("message")
-    async def handle_direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def handle_direct_message(
+        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
         if event.get("subtype") in IGNORED_SUBTYPES or not event.get("user"):
             return
-        await interviewer.handle_direct_message(
-            team_id=str(body.get("team_id") or event.get("team", "")),
-            user_id=str(event["user"]),
-            text=str(event.get("text", "")),
-            message_ts=str(event["ts"]),
-        )
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            await interviewer.handle_direct_message(
+                team_id=str(body.get("team_id") or event.get("team", "")),
+                user_id=str(event["user"]),
+                text=unescape_message_text(str(event.get("text", ""))),
+                message_ts=str(event["ts"]),
+            )

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
+from bot.slack.errors import reporting_errors
 from bot.slack.ids import CallbackId
 from bot.slack.setup_form import form_errors, read_setup_form
 from bot.workshop.service import WorkshopService
@@ -25,6 +26,9 @@ def register(app: AsyncApp, service: WorkshopService, renderer: Renderer) -> Non
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        notice = await service.start_workshop(request)
-        text = renderer.message(f"notices.{notice.kind.value}", **notice.context)
-        await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=text)
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            notice = await service.start_workshop(request)
+            text = renderer.message(f"notices.{notice.kind.value}", **notice.context)
+            await client.chat_postEphemeral(
+                channel=request.channel_id, user=request.user_id, text=text
+            )

@@ -125,8 +125,15 @@ class Interviewer:
         async with self.database.transaction() as session:
             if not await inbound.claim_inbound_event(session, key=key, now=now):
                 return outbox
-            interview = await self._current_interview(session, team_id, user_id, expected)
-            if interview is None:
+            current = await self._current_interview(session, team_id, user_id, expected)
+            # Hold the interview's row: answers to it, and the sending of its questions,
+            # take turns, so neither misses what the other did.
+            interview = (
+                await interviews.lock_interview(session, interview_id=current.id)
+                if current is not None
+                else None
+            )
+            if interview is None or interview.status is not InterviewStatus.ACTIVE:
                 if expected is None:
                     outbox.notices.append(
                         (user_id, await self._why_nothing(session, team_id, user_id))
@@ -346,10 +353,17 @@ class Interviewer:
                     )
                 raise
             async with self.database.transaction() as session:
+                await interviews.lock_interview(session, interview_id=current.id)
                 await interviews.set_prompt_ts(
                     session, interview_id=current.id, key=question.key, ts=ts
                 )
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=current.id
+                )
             sent += 1
+            early = answers.get(question.key)
+            if early is not None:  # answered before we knew where the question was
+                await self.messenger.close_question(prompt, ts=ts, answer=early.raw_text)
         return sent
 
     async def resume_unsent_prompts(self) -> int:

@@ -1,0 +1,94 @@
+"""Scenario harness: the real p2p aiohttp app and the Slack sandbox, talking over loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.app import EVENTS_PATH, P2P, build_p2p, start_http
+from bot.sandbox import Sandbox
+from bot.settings import Settings
+from bot.workshop.ports import Clock
+from tests.fakes import FakeClock
+
+SIGNING_SECRET = "scenario-signing-secret"
+BOT_TOKEN = "xoxb-scenario"
+APP_TOKEN = "xapp-scenario"
+TEAM = ("fran", "priya", "mark", "erin", "eli", "quinn", "omar", "sofia", "stranger")
+
+
+@dataclass
+class Harness:
+    slack: Sandbox
+    p2p: P2P
+    app_url: str
+    channel: str
+    users: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> str:
+        return self.users[name]
+
+    async def command(self, user: str, text: str, channel: str | None = None) -> None:
+        await self.slack.slash_command(self.users[user], channel or self.channel, "/p2p", text)
+        await self.slack.settle(quiet=0.2)
+
+    def ephemeral_texts(self, user: str) -> list[str]:
+        return [self.slack.render(e) for e in self.slack.ephemerals(self.users[user])]
+
+    def dm_texts(self, user: str) -> list[str]:
+        return [self.slack.render(m) for m in self.slack.dm_messages(self.users[user])]
+
+    def channel_texts(self) -> list[str]:
+        return [self.slack.render(m) for m in self.slack.channel_messages(self.channel)]
+
+
+def scenario_settings(slack: Sandbox, database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr(slack.bot_token),
+        slack_signing_secret=SecretStr(slack.signing_secret),
+        slack_api_url=slack.api_url,
+        database_url=database_url,
+    )
+
+
+async def start_harness(
+    database_url: str, *, clock: Clock | None = None, rate_limits: str = "off"
+) -> tuple[Harness, web.AppRunner]:
+    slack = Sandbox(
+        signing_secret=SIGNING_SECRET,
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        rate_limits=rate_limits,  # type: ignore[arg-type]
+    )
+    await slack.start()
+    p2p = build_p2p(scenario_settings(slack, database_url), clock=clock)
+    await p2p.database.migrate()
+    runner = await start_http(p2p, host="127.0.0.1", port=0)
+    port = runner.addresses[0][1]
+    app_url = f"http://127.0.0.1:{port}"
+    slack.request_url = app_url + EVENTS_PATH
+    users = {name: slack.add_user(name, real_name=name.title()) for name in TEAM}
+    members = [uid for name, uid in users.items() if name != "stranger"]
+    channel = slack.add_channel("path-to-prod", members=members)
+    return Harness(slack=slack, p2p=p2p, app_url=app_url, channel=channel, users=users), runner
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def harness(database_url: str, clock: FakeClock) -> AsyncIterator[Harness]:
+    built, runner = await start_harness(database_url, clock=clock)
+    try:
+        yield built
+    finally:
+        await runner.cleanup()
+        await built.p2p.close()
+        await built.slack.stop()

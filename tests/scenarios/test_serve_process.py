@@ -1,0 +1,196 @@
+"""`p2p serve` as a real process: its configuration errors, and serving the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import aiohttp
+
+from bot.sandbox import Sandbox
+from storage.db import Database
+from tests.scenarios.conftest import BOT_TOKEN, SIGNING_SECRET
+
+
+def clean_environment(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env.update(values)
+    return env
+
+
+def run_p2p(*arguments: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_serve_without_a_signing_secret_says_so_in_one_line(tmp_path: Path) -> None:
+    result = run_p2p("serve", env=clean_environment(SLACK_BOT_TOKEN="xoxb-x"), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "SLACK_SIGNING_SECRET" in lines[0]
+    assert "p2p demo" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_without_a_bot_token_says_so(tmp_path: Path) -> None:
+    result = run_p2p("serve", env=clean_environment(SLACK_SIGNING_SECRET="s"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_invalid_setting_names_the_variable(tmp_path: Path) -> None:
+    env = clean_environment(SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s", PORT="eighty")
+    result = run_p2p("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("p2p: PORT")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(
+    slack: Sandbox, database_url: str, cwd: Path
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = free_port()
+    env = clean_environment(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        PORT=str(port),
+        LOG_LEVEL="WARNING",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout:
+            process.stdout.close()
+        if process.stderr:
+            process.stderr.close()
+
+
+async def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("p2p serve never became healthy")
+
+
+@asynccontextmanager
+async def sandbox() -> AsyncIterator[Sandbox]:
+    slack = Sandbox(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    await slack.start()
+    try:
+        yield slack
+    finally:
+        await slack.stop()
+
+
+async def test_serve_answers_health_and_a_signed_start(
+    database: Database, database_url: str, tmp_path: Path
+) -> None:
+    async with sandbox() as slack:
+        fran, priya = slack.add_user("fran"), slack.add_user("priya")
+        channel = slack.add_channel("path-to-prod", members=[fran, priya])
+        with serving(slack, database_url, tmp_path) as (process, port):
+            await wait_healthy(port, process)
+            slack.request_url = f"http://127.0.0.1:{port}/slack/events"
+            delivery = await slack.slash_command(fran, channel, "/p2p", "start Live product=@priya")
+            assert delivery.ok
+            await slack.wait_for(lambda: len(slack.dm_messages(priya)) == 1, timeout=15)
+            assert "question 1" in slack.render(slack.dm_messages(priya)[0])
+            assert len(slack.channel_messages(channel)) == 1
+
+
+async def test_killed_mid_interview_it_goes_on_where_it_was(
+    database: Database, database_url: str, tmp_path: Path
+) -> None:
+    async with sandbox() as slack:
+        fran, priya = slack.add_user("fran"), slack.add_user("priya")
+        channel = slack.add_channel("path-to-prod", members=[fran, priya])
+
+        def asked() -> list[str]:
+            return [
+                str(b["block_id"])
+                for m in slack.dm_messages(priya)
+                for b in m.blocks or []
+                if str(b.get("block_id", "")).startswith("question:")
+            ]
+
+        with serving(slack, database_url, tmp_path) as (process, port):
+            await wait_healthy(port, process)
+            slack.request_url = f"http://127.0.0.1:{port}/slack/events"
+            await slack.slash_command(fran, channel, "/p2p", "start Restart product=@priya")
+            await slack.wait_for(lambda: len(asked()) == 1, timeout=15)
+            for n in (1, 2):
+                await slack.send_dm(priya, f"A full answer number {n}")
+                await slack.wait_for(lambda n=n: len(asked()) == n + 1, timeout=15)
+            process.kill()  # no goodbye: SIGKILL
+            process.wait()
+        await slack.send_dm(priya, "An answer while p2p is down")  # Slack gives up delivering
+        with serving(slack, database_url, tmp_path) as (process, port):
+            await wait_healthy(port, process)
+            slack.request_url = f"http://127.0.0.1:{port}/slack/events"
+            await slack.send_dm(priya, "A full answer number 3")
+            await slack.wait_for(lambda: len(asked()) == 4, timeout=15)
+            await slack.settle(quiet=0.5)
+        assert asked() == [
+            "question:Idea.what_happens",
+            "question:Idea.needs",
+            "question:Idea.who_and_tools",
+            "question:Idea.output",
+        ], "nothing asked twice, nothing skipped"
+        async with database.transaction() as session:
+            from storage import interviews, workshops
+
+            workshop = await workshops.get_latest_workshop(session)
+            assert workshop is not None
+            stored = await interviews.list_answers(session, workshop_id=workshop.id)
+        assert [a.raw_text for a in stored] == [
+            "A full answer number 1",
+            "A full answer number 2",
+            "A full answer number 3",
+        ]

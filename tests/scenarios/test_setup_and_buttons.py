@@ -1,0 +1,107 @@
+"""The set-up form and the quick-answer buttons, clicked as a person would."""
+
+from __future__ import annotations
+
+from storage import interviews, workshops
+from tests.scenarios.conftest import Harness
+from tests.scenarios.test_workshop import open_question, question_key
+
+
+async def test_start_without_roles_opens_the_form_and_shows_mistakes_inline(
+    harness: Harness,
+) -> None:
+    await harness.command("fran", "start Checkout")
+    (form,) = harness.slack.open_views(harness["fran"])
+    assert form.callback_id == "start_workshop"
+    title_input = next(b for b in form.blocks if b.get("block_id") == "title")
+    assert title_input["element"]["initial_value"] == "Checkout"
+
+    await harness.slack.submit_view(
+        harness["fran"],
+        {"stages": {"value": "Idea: product\nidea: eng"}, "role:product": {"value": []}},
+    )
+    errors = harness.slack.view_errors(harness["fran"])
+    assert "Two stages" in errors["stages"]
+    assert "Name who plays each role" in errors["role:product"]
+    assert harness.slack.channel_messages(harness.channel) == [], "nothing started"
+
+    await harness.slack.submit_view(
+        harness["fran"],
+        {
+            "stages": {"value": "Idea: product\nBuild: eng\nShip: ops"},
+            "role:product": {"value": [harness["priya"]]},
+            "role:engineering": {"value": [harness["erin"]]},
+            "change": {"value": "Apple Pay at checkout"},
+            "mode": {"value": "all_at_once"},
+        },
+    )
+    await harness.slack.settle()
+    assert harness.slack.open_views(harness["fran"]) == []
+    assert "has started" in harness.ephemeral_texts("fran")[-1]
+    assert harness.dm_texts("priya")
+    assert harness.dm_texts("erin"), "all at once: both roles are asked straight away"
+    async with harness.p2p.database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+    assert workshop is not None
+    assert [s.name for s in workshop.stages] == ["Idea", "Build", "Ship"]
+    assert workshop.details.change == "Apple Pay at checkout"
+
+
+async def test_start_is_refused_before_the_form_when_a_workshop_is_running(
+    harness: Harness,
+) -> None:
+    await harness.command("fran", "start First product=@priya")
+    await harness.command("fran", "start")
+    assert harness.slack.open_views(harness["fran"]) == []
+    assert "already running" in harness.ephemeral_texts("fran")[-1]
+
+
+async def test_quick_answer_buttons_answer_and_a_double_click_counts_once(
+    harness: Harness,
+) -> None:
+    await harness.command("fran", "start Clicks product=@priya")
+    first = open_question(harness, "priya")
+    assert first is not None
+    await harness.slack.click(harness["priya"], "quick_answer:1")  # Skip
+    await harness.slack.settle()
+    second = open_question(harness, "priya")
+    assert second is not None
+    assert question_key(second) == "Idea.needs"
+    # a double click on an answered question changes nothing
+    harness.slack.deliver_twice = True
+    await harness.slack.click(harness["priya"], "quick_answer:1")
+    await harness.slack.settle()
+    harness.slack.deliver_twice = False
+    third = open_question(harness, "priya")
+    assert third is not None
+    assert question_key(third) == "Idea.who_and_tools"
+    async with harness.p2p.database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert [(a.question_key, a.parsed) for a in stored] == [
+        ("Idea.what_happens", {"skipped": True}),
+        ("Idea.needs", {"skipped": True}),
+    ]
+    answered = harness.dm_texts("priya")[0]
+    assert "Skip" in answered.splitlines()[-1] or "skip" in answered
+
+
+async def test_a_duration_menu_answers_a_duration_question(harness: Harness) -> None:
+    await harness.command("fran", "start Menu product=@priya")
+    for _ in range(4):  # what happens, needs, who and tools, output
+        await harness.slack.send_dm(harness["priya"], "a complete answer in words")
+        await harness.slack.settle(quiet=0.1)
+    message = open_question(harness, "priya")
+    assert message is not None
+    assert question_key(message) == "Idea.process_time"
+    await harness.slack.click(harness["priya"], "quick_answer_pick", value="half a day")
+    await harness.slack.settle()
+    async with harness.p2p.database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    last = stored[-1]
+    assert last.question_key == "Idea.process_time"
+    assert last.parsed is not None
+    assert (last.parsed["low"], last.parsed["unit"]) == (0.5, "days")
