@@ -1,4 +1,4 @@
-"""The ``p2p`` command line: serve | migrate | demo."""
+"""The ``p2p`` command line: serve | migrate | demo | export | import."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.cli_exchange import add_exchange_commands, run_exchange_command
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("bot")
@@ -23,6 +24,8 @@ def _configure_logging(level: int) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    if level > logging.DEBUG:  # Alembic narrates every step at INFO
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _missing_for_serve(settings: Settings, socket_mode: bool) -> str | None:
@@ -45,12 +48,11 @@ def _missing_for_serve(settings: Settings, socket_mode: bool) -> str | None:
 
 
 def run_serve(settings: Settings, *, socket_mode: bool, port: int | None) -> int:
-    from bot.app import build_p2p, prepare, serve_http, serve_socket_mode
-
     socket_mode = socket_mode or settings.slack_app_token is not None
     problem = _missing_for_serve(settings, socket_mode)
     if problem:
         return _fail(problem)
+    from bot.app import build_p2p, prepare, serve_http, serve_socket_mode
 
     async def main() -> None:
         p2p = build_p2p(settings)
@@ -109,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", type=Path, default=Path("p2p-demo"), help="where to keep its database"
     )
     demo.add_argument("--quiet", action="store_true", help="print only the channel at the end")
+    add_exchange_commands(commands)
     return parser
 
 
@@ -124,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(settings.log_level_number)
     if arguments.command == "serve":
         return run_serve(settings, socket_mode=arguments.socket_mode, port=arguments.port)
+    if arguments.command in ("export", "import"):
+        return run_exchange_command(arguments, settings)
     return run_migrate(settings)
 
 

@@ -77,7 +77,7 @@ class ExportedAnswer(_Strict):
     """One stored answer: what was typed, and what p2p read from it."""
 
     question_key: str = Field(min_length=1, max_length=200)
-    stage: str | None = None
+    stage: str | None = Field(default=None, max_length=100)
     label: str = Field(default="", description="From the question bank; ignored on import.")
     kind: QuestionKind = QuestionKind.TEXT
     raw_text: str
@@ -87,7 +87,7 @@ class ExportedAnswer(_Strict):
         "null. On import, null for a duration or percent question is read from raw_text.",
     )
     answered_at: Timestamp
-    answered_by: str | None = None
+    answered_by: str | None = Field(default=None, max_length=32)
 
     @field_validator("parsed")
     @classmethod
@@ -105,19 +105,21 @@ class ExportedParticipant(_Strict):
     """One person interviewed about one role, with every answer they gave."""
 
     user_id: str = Field(min_length=1, max_length=32)
-    role_key: str
+    role_key: str = Field(min_length=1, max_length=64)
     role: str = Field(default="", description="The role's name; ignored on import.")
     status: InterviewStatus
     started_at: Timestamp | None = None
     finished_at: Timestamp | None = None
     paused: bool = False
     prompted_key: str | None = Field(
-        default=None, description="The question last sent to the person, if any."
+        default=None, max_length=200, description="The question last sent to the person, if any."
     )
     answers: tuple[ExportedAnswer, ...] = ()
 
 
 class ExportedWorkshop(_Strict):
+    """The workshop as it was set up: its path, its roles, and where it ran."""
+
     title: str = Field(min_length=1, max_length=200)
     team_id: str = Field(min_length=1, max_length=32)
     channel_id: str = Field(min_length=1, max_length=32)
