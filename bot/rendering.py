@@ -63,6 +63,25 @@ def shorten(text: str, limit: int = 300) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def format_days(days: float | None, hours_per_day: float = 8) -> str:
+    """Working days for people: "4 h", "1.5 d", "12 d"; "?" when unknown."""
+    if days is None:
+        return "?"
+    if days < 1:
+        hours = days * hours_per_day
+        return f"{hours:.1f}".rstrip("0").rstrip(".") + " h"
+    if days < 10:
+        return f"{days:.1f}".rstrip("0").rstrip(".") + " d"
+    return f"{round(days)} d"
+
+
+def format_percent(fraction: float | None, places: int = 0) -> str:
+    """0.727 → "73%" (or "72.7%" with one place); "?" when unknown."""
+    if fraction is None:
+        return "?"
+    return f"{fraction * 100:.{places}f}%"
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
@@ -81,7 +100,13 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self.environment.filters.update(
-            user=_user, channel=_channel, quote=_quote, shorten=shorten, plural=_plural
+            user=_user,
+            channel=_channel,
+            quote=_quote,
+            shorten=shorten,
+            plural=_plural,
+            days=format_days,
+            percent=format_percent,
         )
 
     def message(self, name: str, /, **context: Any) -> str:

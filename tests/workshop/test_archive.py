@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -13,7 +12,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot.__main__ import build_parser
 from bot.workshop.archive import WorkshopArchive, plan_of
 from bot.workshop.durations import parse_duration, parse_percent
 from bot.workshop.errors import WorkshopAlreadyActive, WorkshopNotFound
@@ -379,16 +377,6 @@ async def test_the_database_itself_refuses_a_second_collecting_workshop_in_a_cha
 # -- the command line ----------------------------------------------------------------------
 
 
-def _wired() -> bool:
-    usage = build_parser().format_help()
-    return all(re.search(rf"^\s+{name}\s", usage, re.MULTILINE) for name in ("export", "import"))
-
-
-needs_cli = pytest.mark.skipif(
-    not _wired(), reason="bot/__main__.py does not offer `p2p export` and `p2p import` yet"
-)
-
-
 def p2p(*arguments: str, database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value
@@ -411,7 +399,6 @@ def p2p(*arguments: str, database_url: str, cwd: Path) -> subprocess.CompletedPr
     )
 
 
-@needs_cli
 async def test_the_command_line_exports_and_imports(
     services: Services,
     messenger: FakeMessenger,
@@ -419,8 +406,6 @@ async def test_the_command_line_exports_and_imports(
     database_url: str,
     tmp_path: Path,
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("runs the command line against a file-backed SQLite")
     await run_workshop(services, messenger, clock)
 
     exported = p2p("export", "--channel", CHANNEL, database_url=database_url, cwd=tmp_path)
@@ -441,7 +426,6 @@ async def test_the_command_line_exports_and_imports(
     assert (tmp_path / "w.csv").read_text(encoding="utf-8").startswith("workshop,role,user_id,")
 
 
-@needs_cli
 def test_the_command_line_says_in_one_line_what_is_wrong(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'p2p.db'}"
     missing = p2p("import", "nowhere.json", database_url=url, cwd=tmp_path)
