@@ -70,6 +70,7 @@ class WorkshopRow(Base):
     closed_at: Mapped[datetime | None]
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
     summary_ts: Mapped[str | None] = mapped_column(String(32))
+    summary_posts: Mapped[dict[str, Any] | None]
 
     __table_args__ = (
         # At most one workshop collecting answers per channel.

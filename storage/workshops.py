@@ -12,6 +12,7 @@ from bot.workshop.model import (
     InterviewMode,
     Role,
     Stage,
+    SummaryPosts,
     Workshop,
     WorkshopDetails,
     WorkshopPlan,
@@ -37,6 +38,7 @@ def _to_workshop(row: WorkshopRow) -> Workshop:
         closed_at=row.closed_at,
         announcement_ts=row.announcement_ts,
         summary_ts=row.summary_ts,
+        summary_posts=SummaryPosts.model_validate(row.summary_posts) if row.summary_posts else None,
     )
 
 
@@ -114,3 +116,11 @@ async def close_workshop(session: Session, *, workshop_id: int, now: datetime) -
         .values(status=WorkshopStatus.CLOSED.value, closed_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_summary_posts(session: Session, *, workshop_id: int, posts: SummaryPosts) -> None:
+    await session.execute(
+        update(WorkshopRow)
+        .where(WorkshopRow.id == workshop_id)
+        .values(summary_ts=posts.parent_ts, summary_posts=posts.model_dump(mode="json"))
+    )

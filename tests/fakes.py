@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.workshop.analysis import Summary
-from bot.workshop.model import Workshop
-from bot.workshop.ports import Notice, QuestionPrompt
+from bot.workshop.metrics_model import PathAnalysis
+from bot.workshop.model import SummaryPosts, Workshop
+from bot.workshop.ports import Notice, QuestionPrompt, SharedFile
 
 
 @dataclass
@@ -29,7 +30,8 @@ class FakeMessenger:
     announcements: list[tuple[Workshop, dict[str, list[str]]]] = field(default_factory=list)
     questions: list[QuestionPrompt] = field(default_factory=list)
     notices: list[tuple[str, Notice]] = field(default_factory=list)
-    summaries: list[tuple[Summary, str | None]] = field(default_factory=list)
+    summaries: list[tuple[PathAnalysis, SummaryPosts | None]] = field(default_factory=list)
+    shared: list[SharedFile] = field(default_factory=list)
     closed: list[tuple[str, str]] = field(default_factory=list)
     fail_next_question: bool = False
 
@@ -53,9 +55,23 @@ class FakeMessenger:
     async def send_notice(self, user_id: str, notice: Notice) -> None:
         self.notices.append((user_id, notice))
 
-    async def publish_summary(self, summary: Summary, *, existing_ts: str | None) -> str:
-        self.summaries.append((summary, existing_ts))
-        return existing_ts or "200.1"
+    async def publish_summary(
+        self,
+        analysis: PathAnalysis,
+        *,
+        channel_id: str,
+        named: bool,
+        updated: bool,
+        previous: SummaryPosts | None,
+    ) -> SummaryPosts:
+        self.summaries.append((analysis, previous))
+        return SummaryPosts(
+            parent_ts=previous.parent_ts if previous else "200.1",
+            complete=analysis.roles_answered >= analysis.roles_total,
+        )
+
+    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
+        self.shared.extend(files)
 
     def questions_to(self, user_id: str) -> list[QuestionPrompt]:
         return [q for q in self.questions if q.user_id == user_id]

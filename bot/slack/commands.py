@@ -63,6 +63,8 @@ async def run_p2p_command(
         )
     elif parsed.subcommand is Subcommand.SUMMARY:
         notice = await service.publish_summary(team_id=team_id, channel_id=channel_id)
+    elif parsed.subcommand is Subcommand.EXPORT:
+        notice = await service.share_exports(team_id=team_id, channel_id=channel_id)
     elif parsed.subcommand is Subcommand.STATUS:
         summary = await service.status(team_id=team_id, channel_id=channel_id)
         return build_status_message(summary, renderer)

@@ -11,6 +11,7 @@ class Subcommand(StrEnum):
     START = "start"
     STATUS = "status"
     SUMMARY = "summary"
+    EXPORT = "export"
     HELP = "help"
 
 

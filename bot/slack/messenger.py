@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Sequence
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.picture import render_path_png
 from bot.rendering import Renderer
 from bot.slack.blocks import (
+    SlackMessage,
     build_announcement,
     build_question_message,
-    build_summary_message,
     build_text_message,
 )
-from bot.workshop.analysis import Summary
+from bot.slack.summary_blocks import build_summary_post
 from bot.workshop.errors import BotNotInChannel
-from bot.workshop.model import Workshop
-from bot.workshop.ports import Notice, QuestionPrompt
+from bot.workshop.metrics_model import PathAnalysis
+from bot.workshop.model import SummaryPosts, Workshop
+from bot.workshop.ports import Notice, QuestionPrompt, SharedFile
 from bot.workshop.questions import QuickAnswers
 
 logger = logging.getLogger(__name__)
@@ -83,19 +87,97 @@ class SlackMessenger:
         channel = await self._dm_channel(user_id)
         await self.client.chat_postMessage(channel=channel, **build_text_message(text).as_kwargs())
 
-    async def publish_summary(self, summary: Summary, *, existing_ts: str | None) -> str:
-        message = build_summary_message(summary, self.renderer)
-        if existing_ts is not None:
+    async def publish_summary(
+        self,
+        analysis: PathAnalysis,
+        *,
+        channel_id: str,
+        named: bool,
+        updated: bool,
+        previous: SummaryPosts | None,
+    ) -> SummaryPosts:
+        post = build_summary_post(analysis, self.renderer, named=named, updated=updated)
+        parent_ts = await self._post_or_update(
+            channel_id, post.parent, previous.parent_ts if previous else None
+        )
+        old_thread = previous.thread_ts if previous and previous.parent_ts == parent_ts else ()
+        thread: list[str] = []
+        for index, message in enumerate(post.thread):
+            earlier = old_thread[index] if index < len(old_thread) else None
+            thread.append(
+                await self._post_or_update(channel_id, message, earlier, thread_ts=parent_ts)
+            )
+        for leftover in old_thread[len(post.thread) :]:
+            await self._delete_quietly(channel_id, leftover)
+        picture = render_path_png(analysis)
+        digest = hashlib.sha256(picture).hexdigest()
+        if previous is None or previous.picture_digest != digest or not old_thread:
+            await self._upload(
+                channel_id=channel_id,
+                thread_ts=parent_ts,
+                files=[SharedFile(name="path.png", title=analysis.title, content=picture)],
+                comment=self.renderer.message("summary.picture_comment", title=analysis.title),
+            )
+        complete = analysis.roles_answered >= analysis.roles_total
+        return SummaryPosts(
+            parent_ts=parent_ts, thread_ts=tuple(thread), picture_digest=digest, complete=complete
+        )
+
+    async def _post_or_update(
+        self,
+        channel_id: str,
+        message: SlackMessage,
+        ts: str | None,
+        *,
+        thread_ts: str | None = None,
+    ) -> str:
+        if ts is not None:
             try:
-                await self.client.chat_update(
-                    channel=summary.channel_id, ts=existing_ts, **message.as_kwargs()
-                )
-                return existing_ts
+                await self.client.chat_update(channel=channel_id, ts=ts, **message.as_kwargs())
+                return ts
             except SlackApiError as error:
                 if error.response.get("error") != "message_not_found":
                     raise
-                logger.info("summary message %s was deleted; posting it again", existing_ts)
-        response = await self.client.chat_postMessage(
-            channel=summary.channel_id, **message.as_kwargs()
-        )
+                logger.info("message %s was deleted; posting it again", ts)
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel_id, thread_ts=thread_ts, **message.as_kwargs()
+            )
+        except SlackApiError as error:
+            if error.response.get("error") in ("not_in_channel", "channel_not_found"):
+                raise BotNotInChannel(channel_id=channel_id) from error
+            raise
         return str(response["ts"])
+
+    async def _delete_quietly(self, channel_id: str, ts: str) -> None:
+        try:
+            await self.client.chat_delete(channel=channel_id, ts=ts)
+        except SlackApiError as error:
+            logger.info(
+                "could not delete old summary message %s: %s", ts, error.response.get("error")
+            )
+
+    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
+        await self._upload(
+            channel_id=workshop.channel_id,
+            thread_ts=workshop.summary_ts,
+            files=files,
+            comment=self.renderer.message("summary.files_comment", title=workshop.title),
+        )
+
+    async def _upload(
+        self,
+        *,
+        channel_id: str,
+        thread_ts: str | None,
+        files: Sequence[SharedFile],
+        comment: str,
+    ) -> None:
+        uploads = [{"content": f.content, "filename": f.name, "title": f.title} for f in files]
+        await self.client.files_upload_v2(
+            file_uploads=uploads,
+            channel=channel_id,
+            thread_ts=thread_ts,
+            initial_comment=comment,
+            request_file_info=False,
+        )

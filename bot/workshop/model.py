@@ -58,6 +58,16 @@ class WorkshopDetails(Frozen):
     start_event: str = "Idea raised"
     end_event: str = "Customers using it in production"
     deadline: date | None = None
+    named: bool = False  # quote people by name in the summary, not only by role
+
+
+class SummaryPosts(Frozen):
+    """Where the summary lives in Slack, so that it is updated in place."""
+
+    parent_ts: str
+    thread_ts: tuple[str, ...] = ()
+    picture_digest: str | None = None
+    complete: bool = False  # posted once everyone had answered
 
 
 class WorkshopPlan(Frozen):
@@ -89,6 +99,7 @@ class Workshop(Frozen):
     closed_at: datetime | None = None
     announcement_ts: str | None = None
     summary_ts: str | None = None
+    summary_posts: SummaryPosts | None = None
 
     def role(self, key: str) -> Role:
         for role in self.roles:

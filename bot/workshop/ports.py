@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from pydantic import Field
 
-from bot.workshop.analysis import Summary
-from bot.workshop.model import Frozen, Workshop
+from bot.workshop.metrics_model import PathAnalysis
+from bot.workshop.model import Frozen, SummaryPosts, Workshop
 from bot.workshop.questions import Question
 
 
@@ -44,6 +45,7 @@ class NoticeKind(StrEnum):
     PAUSED = "paused"
     RESUMED = "resumed"
     DM_HELP = "dm_help"
+    EXPORTS_SHARED = "exports_shared"
 
 
 class Notice(Frozen):
@@ -70,9 +72,27 @@ class Messenger(Protocol):
 
     async def send_notice(self, user_id: str, notice: Notice) -> None: ...
 
-    async def publish_summary(self, summary: Summary, *, existing_ts: str | None) -> str:
-        """Post the summary, or update it in place when ``existing_ts`` is given."""
+    async def publish_summary(
+        self,
+        analysis: PathAnalysis,
+        *,
+        channel_id: str,
+        named: bool,
+        updated: bool,
+        previous: SummaryPosts | None,
+    ) -> SummaryPosts:
+        """Post the summary and its thread, or update them in place after ``previous``."""
         ...
+
+    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
+        """Upload files into the summary's thread (or the channel, before a summary)."""
+        ...
+
+
+class SharedFile(Frozen):
+    name: str  # file name, e.g. "summary.md"
+    title: str
+    content: bytes
 
 
 class Clock(Protocol):

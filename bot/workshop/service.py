@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import logging
 
+from bot.rendering import Renderer
 from bot.workshop.analysis import Summary
+from bot.workshop.archive import WorkshopArchive
 from bot.workshop.errors import (
     BotNotInChannel,
     NoActiveWorkshop,
     WorkshopAlreadyActive,
     WorkshopError,
 )
+from bot.workshop.exchange import ExportFormat, render
 from bot.workshop.interview import interviews_to_start
 from bot.workshop.interviewing import Interviewer
 from bot.workshop.model import Workshop
 from bot.workshop.planning import StartRequest, find_problems, plan_workshop
-from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind
+from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind, SharedFile
 from bot.workshop.questions import PathTemplate, QuestionBank
 from bot.workshop.summaries import SummaryDesk
+from bot.workshop.summary_document import render_summary_markdown
+from bot.workshop.themes import ThemeBook
 from storage import interviews, workshops
 from storage.db import Database
 
@@ -37,6 +42,7 @@ class WorkshopService:
         template: PathTemplate,
         interviewer: Interviewer,
         summaries: SummaryDesk,
+        archive: WorkshopArchive,
     ) -> None:
         self.database = database
         self.messenger = messenger
@@ -44,6 +50,7 @@ class WorkshopService:
         self.template = template
         self.interviewer = interviewer
         self.summaries = summaries
+        self.archive = archive
 
     # -- starting -------------------------------------------------------------------------
 
@@ -116,7 +123,30 @@ class WorkshopService:
 
     async def status(self, *, team_id: str, channel_id: str) -> Summary:
         workshop = await self._channel_workshop(team_id=team_id, channel_id=channel_id)
-        return await self.summaries.summarise(workshop.id)
+        return await self.summaries.progress(workshop.id)
+
+    async def share_exports(self, *, team_id: str, channel_id: str) -> Notice:
+        """The workshop as files in the summary's thread: Markdown, CSV and JSON."""
+        workshop = await self._channel_workshop(team_id=team_id, channel_id=channel_id)
+        current, analysis = await self.summaries.analyse(workshop.id)
+        document = await self.archive.export_workshop(workshop_id=workshop.id)
+        named = current.details.named
+        markdown = render_summary_markdown(analysis, Renderer(for_slack=False), named=named)
+        files = [
+            SharedFile(name="summary.md", title="Summary", content=markdown.encode()),
+            SharedFile(
+                name="answers.csv",
+                title="Every answer",
+                content=render(document, ExportFormat.CSV).encode(),
+            ),
+            SharedFile(
+                name="workshop.json",
+                title="The whole workshop (p2p import reads it)",
+                content=render(document, ExportFormat.JSON).encode(),
+            ),
+        ]
+        await self.messenger.share_exports(current, files)
+        return Notice(kind=NoticeKind.EXPORTS_SHARED, context={"title": current.title})
 
     async def publish_summary(self, *, team_id: str, channel_id: str) -> Notice:
         workshop = await self._channel_workshop(team_id=team_id, channel_id=channel_id)
@@ -136,8 +166,11 @@ class Services:
         clock: Clock,
         bank: QuestionBank,
         template: PathTemplate,
+        themes: ThemeBook,
     ) -> None:
-        self.summaries = SummaryDesk(database=database, messenger=messenger, bank=bank)
+        self.summaries = SummaryDesk(
+            database=database, messenger=messenger, bank=bank, themes=themes
+        )
         self.interviews = Interviewer(
             database=database,
             messenger=messenger,
@@ -152,4 +185,5 @@ class Services:
             template=template,
             interviewer=self.interviews,
             summaries=self.summaries,
+            archive=WorkshopArchive(database=database, bank=bank),
         )

@@ -84,8 +84,14 @@ async def test_a_workshop_runs_in_turn_from_start_to_summary(harness: Harness) -
 
     engineering_first = harness.dm_texts("erin")[0]
     assert "Management said they hand this on" in engineering_first.replace("*", "")
-    summary = harness.channel_texts()[-1]
     assert len(harness.channel_texts()) == 2, "one announcement and one summary, no spam"
+    parent = harness.slack.channel_messages(harness.channel)[-1]
+    headline = harness.slack.render(parent)
+    assert "From idea to production" in headline
+    assert "All 7 interviews done" in headline
+    thread = " ".join(
+        harness.slack.render(m) for m in harness.slack.thread(harness.channel, parent.ts)
+    )
     for stage in (
         "Idea",
         "Approval",
@@ -96,9 +102,8 @@ async def test_a_workshop_runs_in_turn_from_start_to_summary(harness: Harness) -
         "Release",
         "Maintain",
     ):
-        assert stage in summary
-    assert "half a day" in summary
-    assert "All 7 roles have answered" in summary.replace("*", "")
+        assert f". {stage}*" in thread
+    assert "Hands-on 4 h" in thread, "half a day of hands-on time, in hours"
 
 
 async def test_every_delivery_twice_stores_and_sends_everything_once(harness: Harness) -> None:

@@ -21,6 +21,7 @@ from bot.workshop.model import InterviewMode, WorkshopStatus
 from bot.workshop.planning import RoleRequest, StartRequest
 from bot.workshop.questions import QuestionBank, load_path_template, load_question_bank
 from bot.workshop.service import Services
+from bot.workshop.themes import load_theme_book
 from storage import archive as stored_archive
 from storage import interviews, workshops
 from storage.db import Database
@@ -67,6 +68,7 @@ def services(
         clock=clock,
         bank=bank,
         template=load_path_template(),
+        themes=load_theme_book(),
     )
 
 

@@ -19,6 +19,7 @@ from bot.workshop.planning import RoleRequest, StartRequest
 from bot.workshop.ports import NoticeKind
 from bot.workshop.questions import QuestionKind, load_path_template, load_question_bank
 from bot.workshop.service import Services, WorkshopService
+from bot.workshop.themes import load_theme_book
 from storage import interviews, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeMessenger
@@ -43,6 +44,7 @@ def services(database: Database, messenger: FakeMessenger) -> Services:
         clock=FakeClock(),
         bank=load_question_bank(),
         template=load_path_template(),
+        themes=load_theme_book(),
     )
 
 
@@ -104,13 +106,13 @@ async def test_in_turn_roles_are_interviewed_in_path_order(
     await answer_everything(interviewer, messenger, "UENG")
     await answer_everything(interviewer, messenger, "UOPS")
     assert len(messenger.summaries) == 1, "the summary is posted once, when everyone is done"
-    summary, existing = messenger.summaries[0]
-    assert existing is None
-    assert summary.complete
-    assert [s.name for s in summary.stages][:3] == ["Idea", "Approval", "Design"]
-    idea = summary.stages[0]
-    assert {q.role for q in idea.quotes} == {"Product Owner"}
-    assert any(q.text == "2-3 days" for q in idea.quotes)
+    analysis, previous = messenger.summaries[0]
+    assert previous is None
+    assert analysis.roles_answered == analysis.roles_total == 3
+    assert [s.name for s in analysis.stages][:3] == ["Idea", "Approval", "Design"]
+    idea = analysis.stages[0]
+    assert idea.roles == ("Product Owner",)
+    assert idea.process_days == pytest.approx(2.5)
 
 
 async def test_first_question_shows_what_the_role_before_hands_over(
@@ -278,8 +280,8 @@ async def test_summary_on_demand_is_posted_then_updated_in_place(
     second = await service.publish_summary(team_id=TEAM, channel_id=CHANNEL)
     assert first.kind is NoticeKind.SUMMARY_POSTED
     assert second.kind is NoticeKind.SUMMARY_UPDATED
-    assert [existing for _, existing in messenger.summaries] == [None, "200.1"]
-    assert not messenger.summaries[0][0].complete
+    assert [p.parent_ts if p else None for _, p in messenger.summaries] == [None, "200.1"]
+    assert messenger.summaries[0][0].roles_answered == 0
 
 
 async def test_a_vague_answer_earns_one_request_for_an_example(

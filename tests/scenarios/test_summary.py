@@ -1,0 +1,140 @@
+"""The summary as the channel gets it: imported workshops, big and small, through Slack."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.workshop.archive import WorkshopArchive
+from bot.workshop.exchange import parse_export
+from bot.workshop.questions import load_question_bank
+from tests.scenarios.conftest import Harness
+
+WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC).isoformat()
+ROLES = [
+    ("product", "Product Owner", ["Idea"]),
+    ("management", "Management", ["Approval"]),
+    ("engineering", "Engineering", ["Design", "Engineer"]),
+    ("quality", "Quality/Test", ["Test"]),
+    ("operations", "Infrastructure/Operations", ["Deploy", "Release"]),
+    ("support", "Support", ["Maintain"]),
+]
+STAGES = ["Idea", "Approval", "Design", "Engineer", "Test", "Deploy", "Release", "Maintain"]
+
+
+def answer(key: str, text: str, stage: str | None = None) -> dict[str, Any]:
+    return {"question_key": key, "stage": stage, "raw_text": text, "answered_at": WHEN}
+
+
+def document(
+    harness: Harness,
+    *,
+    people_per_role: int = 1,
+    planted: bool = True,
+    words: int = 12,
+) -> str:
+    long = " ".join(f"detail{n}" for n in range(words))
+    participants = []
+    for key, _, stages in ROLES:
+        for n in range(people_per_role):
+            answers = [answer("receive_pca", "90%")] if key != "product" else []
+            for stage in stages:
+                slow = planted and stage == "Design"
+                answers += [
+                    answer(f"{stage}.what_happens", f"{stage} done. {long}", stage),
+                    answer(f"{stage}.process_time", "1 day" if slow else "2 days", stage),
+                    answer(f"{stage}.lead_time", "8 weeks" if slow else "3 days", stage),
+                    answer(f"{stage}.pain", f"Waiting on the approval board. {long}", stage),
+                ]
+            if planted and key == "engineering":
+                answers[0] = answer("receive_pca", "10%")
+            participants.append(
+                {
+                    "user_id": f"U{key[:3].upper()}{n:04d}",
+                    "role_key": key,
+                    "status": "done",
+                    "answers": answers,
+                }
+            )
+    return json.dumps(
+        {
+            "format": "p2p.workshop",
+            "version": 1,
+            "workshop": {
+                "title": "Imported path",
+                "team_id": harness.slack.team_id,
+                "channel_id": harness.channel,
+                "facilitator_id": harness["fran"],
+                "mode": "in_turn",
+                "status": "closed",
+                "created_at": WHEN,
+                "closed_at": WHEN,
+                "stages": [
+                    {"name": s, "roles": [k for k, _, owned in ROLES if s in owned]} for s in STAGES
+                ],
+                "roles": [{"key": k, "name": name} for k, name, _ in ROLES],
+            },
+            "participants": participants,
+        }
+    )
+
+
+async def import_into(harness: Harness, text: str) -> None:
+    archive = WorkshopArchive(database=harness.p2p.database, bank=load_question_bank())
+    await archive.import_workshop(parse_export(text))
+
+
+async def test_the_planted_worst_handoff_heads_the_summary(harness: Harness) -> None:
+    await import_into(harness, document(harness))
+    await harness.command("fran", "summary")
+    await harness.slack.settle()
+    (parent,) = harness.slack.channel_messages(harness.channel)
+    headline = harness.slack.render(parent)
+    hot = headline[headline.index("hurt most") :]
+    assert hot.index("Approval → Design") < hot.index("2."), "ranked first"
+    assert "10% usable as received" in hot
+    thread = harness.slack.thread(harness.channel, parent.ts)
+    assert thread, "the detail is in the thread"
+    assert [f.name for f in harness.slack.files] == ["path.png"]
+    assert harness.slack.files[0].thread_ts == parent.ts
+
+
+async def test_the_summary_is_updated_in_place_not_posted_again(harness: Harness) -> None:
+    await import_into(harness, document(harness))
+    await harness.command("fran", "summary")
+    await harness.command("fran", "summary")
+    await harness.slack.settle()
+    assert len(harness.slack.channel_messages(harness.channel)) == 1
+    assert harness.slack.calls_to("chat.update"), "the second time, the posts are updated"
+    assert "updated" in harness.ephemeral_texts("fran")[-1]
+    assert len(harness.slack.files) == 1, "the unchanged picture is not uploaded again"
+
+
+async def test_two_hundred_people_with_long_answers_fit_slack(harness: Harness) -> None:
+    await import_into(harness, document(harness, people_per_role=34, words=400))
+    await harness.command("fran", "summary")
+    await harness.slack.wait_for(lambda: harness.slack.files, timeout=60)
+    await harness.slack.settle()
+    posts = harness.slack.calls_to("chat.postMessage")
+    assert posts
+    assert all(call.status == 200 and call.response.get("ok") for call in posts), [
+        call.response.get("error") for call in posts if not call.response.get("ok")
+    ]
+    (parent,) = harness.slack.channel_messages(harness.channel)
+    thread = harness.slack.thread(harness.channel, parent.ts)
+    assert len(thread) > 2
+    assert any("continued" in harness.slack.render(m) for m in thread)
+
+
+async def test_export_shares_three_files_in_the_summary_thread(harness: Harness) -> None:
+    await import_into(harness, document(harness))
+    await harness.command("fran", "summary")
+    await harness.command("fran", "export")
+    await harness.slack.settle()
+    (parent,) = harness.slack.channel_messages(harness.channel)
+    shared = {f.name: f for f in harness.slack.files if f.name != "path.png"}
+    assert sorted(shared) == ["answers.csv", "summary.md", "workshop.json"]
+    assert all(f.thread_ts == parent.ts for f in shared.values())
+    assert json.loads(shared["workshop.json"].content)["workshop"]["title"] == "Imported path"
+    assert b"Approval" in shared["summary.md"].content

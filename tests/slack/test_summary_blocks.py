@@ -1,0 +1,163 @@
+"""The channel summary keeps within Slack's limits however much people said."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from bot.rendering import Renderer
+from bot.sandbox.blockkit import message_block_problems
+from bot.slack.summary_blocks import build_summary_post
+from bot.workshop.metrics_model import (
+    Estimate,
+    Gap,
+    GapKind,
+    Handoff,
+    PathAnalysis,
+    Perception,
+    Quote,
+    StageMetrics,
+    Theme,
+    ThemeKey,
+)
+
+STAGES = ("Idea", "Approval", "Design", "Engineer", "Test", "Deploy", "Release", "Maintain")
+TOKEN = re.compile(r"w\d+x")
+
+
+def long_text(words: int, seed: int) -> str:
+    """Words that show a cut: every one is w<number>x, so half a word has no x."""
+    return " ".join(f"w{seed * 1000 + n}x" for n in range(words))
+
+
+def quote(n: int, stage: str | None, words: int) -> Quote:
+    return Quote(
+        role=f"Role {n % 7}", user_id=f"U{n:05d}", stage=stage, label="What hurts",
+        text=long_text(words, n),
+    )  # fmt: skip
+
+
+def analysis(participants: int, words: int) -> PathAnalysis:
+    stages = tuple(
+        StageMetrics(
+            position=i,
+            name=name,
+            roles=("Engineering", "Product Owner"),
+            process_days=2.0,
+            lead_days=10.0,
+            wait_days=8.0,
+            worst_lead_days=40.0,
+            worst_wait_days=38.0,
+            pca=0.6,
+            rework=0.2,
+            respondents=participants,
+            disagreement=tuple(
+                Estimate(role="Engineering", user_id=f"U{n:05d}", days=float(n + 1))
+                for n in range(min(participants, 30))
+            ),
+            quotes=tuple(quote(n, name, words) for n in range(participants)),
+        )
+        for i, name in enumerate(STAGES, start=1)
+    )
+    handoffs = tuple(
+        Handoff(
+            from_stage=a,
+            to_stage=b,
+            from_role="Product Owner",
+            to_role="Engineering",
+            wait_days=8.0,
+            pca=0.5,
+            sender_pca=0.9,
+            rework=0.3,
+            pain_mentions=participants,
+            heat=0.9 - i / 10,
+            disputed=True,
+            evidence=tuple(quote(n, b, words) for n in range(min(participants, 5))),
+        )
+        for i, (a, b) in enumerate(itertools.pairwise(STAGES))
+    )
+    return PathAnalysis(
+        workshop_id=1,
+        title="A title " + long_text(40, 9),
+        stages=stages,
+        handoffs=handoffs,
+        lead_days=80.0,
+        process_days=16.0,
+        flow_efficiency=0.2,
+        rolled_pca=0.727,
+        longest_wait=stages[1],
+        perceptions=tuple(
+            Perception(role="Management", user_id=f"U{n:05d}", days=20.0, ratio=0.25)
+            for n in range(participants)
+        ),
+        themes=tuple(
+            Theme(
+                key=key,
+                title=key.value,
+                quotes=tuple(quote(n, None, words) for n in range(participants)),
+            )
+            for key in ThemeKey
+        ),
+        gaps=tuple(
+            Gap(kind=GapKind.UNKNOWN_DURATION, subject=f"Stage {n}", suggested_owner="Engineering")
+            for n in range(participants)
+        ),
+        craziest_steps=tuple(quote(n, None, words) for n in range(participants)),
+        deletions=tuple(quote(n, None, words) for n in range(participants)),
+        roles_answered=participants,
+        roles_total=participants,
+    )
+
+
+@pytest.mark.parametrize(("participants", "words"), [(1, 5), (7, 60), (40, 700), (200, 700)])
+def test_every_message_passes_slack_block_checks(participants: int, words: int) -> None:
+    post = build_summary_post(analysis(participants, words), Renderer(), named=True, updated=True)
+    for message in (post.parent, *post.thread):
+        assert message_block_problems(list(message.blocks)) == []
+        assert len(message.blocks) <= 50
+        assert 0 < len(message.text) <= 3000
+        for block in message.blocks:
+            text = (block.get("text") or {}).get("text", "")
+            assert len(text) <= 3000
+            for element in block.get("elements", []):
+                assert len(element.get("text", "")) <= 3000
+
+
+@pytest.mark.parametrize("participants", [40, 200])
+def test_long_content_is_split_with_a_note_and_never_cut_mid_word(participants: int) -> None:
+    post = build_summary_post(analysis(participants, 700), Renderer(), named=False, updated=False)
+    assert len(post.thread) > 1, "too much for one message: the thread continues"
+    continued = [
+        m for m in post.thread[1:] if m.blocks[0]["type"] == "context"
+        and "continued" in m.blocks[0]["elements"][0]["text"]
+    ]  # fmt: skip
+    assert continued, "a message that carries on says so"
+    everything = " ".join(
+        str((b.get("text") or {}).get("text", ""))
+        for m in (post.parent, *post.thread)
+        for b in m.blocks
+    )
+    for fragment in re.findall(r"w\d+x?", everything):
+        assert fragment.endswith("x"), f"a word was cut: {fragment}"
+    assert "…" in everything, "shortened answers are marked"
+
+
+def test_quotes_name_roles_not_people_unless_asked() -> None:
+    anonymous = build_summary_post(analysis(3, 5), Renderer(), named=False, updated=False)
+    named = build_summary_post(analysis(3, 5), Renderer(), named=True, updated=False)
+    flat = str([m.blocks for m in anonymous.thread])
+    assert "<@U00001>" not in flat
+    assert "Role 1" in flat
+    assert "<@U00001>" in str([m.blocks for m in named.thread])
+
+
+def test_the_parent_names_the_hottest_handoff_and_the_headline_figures() -> None:
+    post = build_summary_post(analysis(3, 5), Renderer(), named=False, updated=True)
+    text = str(post.parent.blocks)
+    assert "Idea → Approval" in text
+    assert "80 d" in text
+    assert "20%" in text
+    assert "72.7%" in text
+    assert "updated with late answers" in text
