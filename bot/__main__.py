@@ -1,4 +1,4 @@
-"""The ``p2p`` command line: serve | migrate | demo | export | import."""
+"""The ``p2p`` command line: serve | migrate | demo | export | import | summary."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.cli_exchange import add_exchange_commands, run_exchange_command
+from bot.cli_summary import add_summary_command, run_summary_command
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("bot")
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--quiet", action="store_true", help="print only the channel at the end")
     add_exchange_commands(commands)
+    add_summary_command(commands)
     return parser
 
 
@@ -129,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_serve(settings, socket_mode=arguments.socket_mode, port=arguments.port)
     if arguments.command in ("export", "import"):
         return run_exchange_command(arguments, settings)
+    if arguments.command == "summary":
+        return run_summary_command(arguments, settings)
     return run_migrate(settings)
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import Field, SecretStr
 
-from bot.app import EVENTS_PATH, build_p2p, start_http
+from bot.app import EVENTS_PATH, P2P, build_p2p, start_http
+from bot.cli_summary import SummaryFormat, analyse_stored_workshop, render_summary
 from bot.sandbox import Sandbox, render_message_text
 from bot.settings import Settings
 from bot.workshop.model import Frozen
@@ -154,14 +155,38 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
         say("=" * 72)
         for message in sandbox.channel_messages(channel):
             print(sandbox.render(message), flush=True)
+            for reply in sandbox.thread(channel, message.ts):
+                print(_indented(sandbox.render(reply)), flush=True)
+            for upload in sandbox.files:
+                if upload.channel == channel and upload.thread_ts == message.ts:
+                    print(f"    [file: {upload.name}, {len(upload.content):,} bytes]", flush=True)
             print("-" * 72, flush=True)
+        written = await _write_summary_files(p2p, folder)
+        say(f"Written: {', '.join(str(path) for path in written)}")
         say(f"Done in {time.monotonic() - started:.1f} s. The workshop is kept in {database_path}.")
+        say(f"Explore it: DATABASE_URL=sqlite:///{database_path} p2p summary (or p2p export)")
         return 0
     finally:
         if runner is not None:
             await runner.cleanup()
         await p2p.close()
         await sandbox.stop()
+
+
+async def _write_summary_files(p2p: P2P, folder: Path) -> list[Path]:
+    """summary.md, summary.json and summary.png, from what the database now holds."""
+    workshop, analysis = await analyse_stored_workshop(p2p.database)
+    written = []
+    for output in (SummaryFormat.MD, SummaryFormat.JSON, SummaryFormat.PNG):
+        path = folder / f"summary.{output.value}"
+        path.write_bytes(render_summary(workshop, analysis, output))
+        written.append(path)
+    return written
+
+
+def _indented(text: str) -> str:
+    """A thread reply, set in under its parent."""
+    return "\n".join(f"    │ {line}" if line else "    │" for line in text.splitlines())
 
 
 def _fresh_database(folder: Path) -> Path:

@@ -1,0 +1,49 @@
+"""`p2p demo`, as a new user runs it: a whole workshop, printed, and its files written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image
+
+STAGES = ("Idea", "Approval", "Design", "Engineer", "Test", "Deploy", "Release", "Maintain")
+
+
+def test_the_demo_runs_a_workshop_and_writes_its_summary(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout
+    for stage in STAGES:
+        assert f". {stage}*" in printed, stage
+    assert "From idea to production" in printed
+    assert "The hand-offs that hurt most" in printed
+    assert "Traceback" not in result.stderr
+
+    assert (folder / "p2p.db").is_file(), "the database is kept for exploring"
+    summary = json.loads((folder / "summary.json").read_text())
+    assert [s["name"] for s in summary["stages"]] == list(STAGES)
+    assert summary["metrics"]["lead_time_days"] > summary["metrics"]["process_time_days"] > 0
+    assert 0 < summary["metrics"]["flow_efficiency"] < 1
+    assert summary["handoffs"] == sorted(summary["handoffs"], key=lambda h: -h["heat"])
+    assert "# Path to production: Checkout revamp" in (folder / "summary.md").read_text()
+
+    picture = Image.open(BytesIO((folder / "summary.png").read_bytes()))
+    assert picture.format == "PNG"
+    width, height = picture.size
+    assert 1200 <= width <= 3200
+    assert 600 <= height <= 2500
