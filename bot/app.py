@@ -24,6 +24,7 @@ from bot.slack.messenger import SlackMessenger
 from bot.workshop.ports import Clock, SystemClock
 from bot.workshop.questions import load_path_template, load_question_bank
 from bot.workshop.service import Services
+from bot.workshop.themes import load_theme_book
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         clock=clock or SystemClock(),
         bank=bank,
         template=load_path_template(),
+        themes=load_theme_book(),
     )
     secret = settings.slack_signing_secret
     bolt = AsyncApp(

@@ -64,7 +64,7 @@ def run_exchange_command(arguments: argparse.Namespace, settings: Settings) -> i
     raise ValueError(f"not an export or import command: {arguments.command!r}")
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
     path = url.removeprefix(SQLITE_PREFIX) if url.startswith(SQLITE_PREFIX) else ""
     return Path(path).expanduser() if path and path != ":memory:" else None
 
@@ -76,7 +76,7 @@ def _archive(database: Database) -> WorkshopArchive:
         raise CommandFailed(str(error)) from None
 
 
-def _not_found(error: WorkshopNotFound) -> str:
+def describe_not_found(error: WorkshopNotFound) -> str:
     if error.context.get("workshop_id") is not None:
         return f"no workshop with id {error.context['workshop_id']}"
     if error.context.get("channel_id") is not None:
@@ -85,7 +85,7 @@ def _not_found(error: WorkshopNotFound) -> str:
 
 
 def _export(arguments: argparse.Namespace, settings: Settings) -> int:
-    path = _sqlite_file(settings.database_url)
+    path = sqlite_file(settings.database_url)
     if path is not None and not path.exists():
         raise CommandFailed(f"no database at {path}: set DATABASE_URL to the one to export from")
 
@@ -97,7 +97,7 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
                 workshop_id=arguments.workshop, channel_id=arguments.channel
             )
         except WorkshopNotFound as error:
-            raise CommandFailed(_not_found(error)) from None
+            raise CommandFailed(describe_not_found(error)) from None
         finally:
             await database.dispose()
 
@@ -128,7 +128,7 @@ def _read_document(name: str) -> ExportDocument:
 
 def _import(arguments: argparse.Namespace, settings: Settings) -> int:
     document = _read_document(arguments.file)
-    path = _sqlite_file(settings.database_url)
+    path = sqlite_file(settings.database_url)
     fresh = path is not None and not path.exists()
 
     async def store() -> ImportResult:

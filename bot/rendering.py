@@ -9,6 +9,7 @@ the ``user`` and ``channel`` filters, which check the id before writing ``<@U…
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,19 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _finalize(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Mrkdwn):
-        return value
-    return escape_mrkdwn(str(value))
+def _finalizer(escape: Callable[[str], str]) -> Callable[[Any], str]:
+    def finalize(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Mrkdwn):
+            return value
+        return escape(str(value))
+
+    return finalize
+
+
+def _as_text(identifier: str) -> Mrkdwn:
+    return Mrkdwn(identifier)
 
 
 def _user(user_id: str) -> Mrkdwn:
@@ -89,19 +97,21 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 class Renderer:
     """Renders the macros in prompts/messages/*.j2 and the question bank's texts."""
 
-    def __init__(self, directory: Path = MESSAGES_DIR) -> None:
+    def __init__(self, directory: Path = MESSAGES_DIR, *, for_slack: bool = True) -> None:
+        """``for_slack=False`` renders plain text (Markdown files): nothing escaped, and
+        people and channels as their ids instead of Slack mentions."""
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
             undefined=jinja2.StrictUndefined,
-            finalize=_finalize,
+            finalize=_finalizer(escape_mrkdwn if for_slack else str),
             autoescape=False,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
         self.environment.filters.update(
-            user=_user,
-            channel=_channel,
+            user=_user if for_slack else _as_text,
+            channel=_channel if for_slack else _as_text,
             quote=_quote,
             shorten=shorten,
             plural=_plural,
