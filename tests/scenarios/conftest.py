@@ -18,7 +18,7 @@ from tests.fakes import FakeClock
 SIGNING_SECRET = "scenario-signing-secret"
 BOT_TOKEN = "xoxb-scenario"
 APP_TOKEN = "xapp-scenario"
-TEAM = ("fran", "priya", "mark", "erin", "eli", "quinn", "omar", "sofia", "stranger")
+TEAM = ("fran", "priya", "mark", "sam", "erin", "eli", "quinn", "omar", "sofia", "stranger")
 
 
 @dataclass

@@ -6,7 +6,9 @@ from bot.sandbox import Message
 from storage import interviews, workshops
 from tests.scenarios.conftest import Harness
 
-ROLES = "product=@priya mgmt=@mark eng=@erin,@eli qa=@quinn ops=@omar support=@sofia"
+ROLES = (
+    "product=@priya mgmt=@mark shared=@sam eng=@erin,@eli qa=@quinn ops=@omar support=@sofia"
+)
 
 
 def open_question(harness: Harness, name: str) -> Message | None:
@@ -78,17 +80,17 @@ async def test_a_workshop_runs_in_turn_from_start_to_summary(harness: Harness) -
     assert harness.dm_texts("priya"), "the first role in path order is asked first"
     assert harness.dm_texts("erin") == [], "later roles wait for their turn"
 
-    order = ["priya", "mark", "erin", "eli", "quinn", "omar", "sofia"]
+    order = ["priya", "mark", "sam", "erin", "eli", "quinn", "omar", "sofia"]
     counts = {name: await answer_all_by_typing(harness, name) for name in order}
     assert all(count > 10 for count in counts.values()), counts
 
     engineering_first = harness.dm_texts("erin")[0]
-    assert "Management said they hand this on" in engineering_first.replace("*", "")
+    assert "Shared Services said they hand this on" in engineering_first.replace("*", "")
     assert len(harness.channel_texts()) == 2, "one announcement and one summary, no spam"
     parent = harness.slack.channel_messages(harness.channel)[-1]
     headline = harness.slack.render(parent)
     assert "From idea to production" in headline
-    assert "All 7 interviews done" in headline
+    assert "All 8 interviews done" in headline
     thread = " ".join(
         harness.slack.render(m) for m in harness.slack.thread(harness.channel, parent.ts)
     )
