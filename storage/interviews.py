@@ -101,6 +101,19 @@ async def list_active_interviews_of_user(
     return [_to_interview(row) for row in rows]
 
 
+async def list_interviews_of_user(
+    session: Session, *, team_id: str, user_id: str
+) -> list[Interview]:
+    """Every interview of the user in the team, newest workshop first."""
+    rows = await session.scalars(
+        select(InterviewRow)
+        .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
+        .where(WorkshopRow.team_id == team_id, InterviewRow.user_id == user_id)
+        .order_by(WorkshopRow.created_at.desc(), WorkshopRow.id.desc(), InterviewRow.id)
+    )
+    return [_to_interview(row) for row in rows]
+
+
 async def is_participant(session: Session, *, team_id: str, user_id: str) -> bool:
     """Whether the user holds a role in any collecting workshop of the team."""
     found = await session.scalar(

@@ -32,6 +32,7 @@ class FakeMessenger:
     notices: list[tuple[str, Notice]] = field(default_factory=list)
     summaries: list[tuple[PathAnalysis, SummaryPosts | None]] = field(default_factory=list)
     shared: list[SharedFile] = field(default_factory=list)
+    handed: list[tuple[QuestionPrompt, str]] = field(default_factory=list)
     closed: list[tuple[str, str]] = field(default_factory=list)
     fail_next_question: bool = False
 
@@ -72,6 +73,9 @@ class FakeMessenger:
 
     async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
         self.shared.extend(files)
+
+    async def send_handed_question(self, prompt: QuestionPrompt, *, asked_by: str) -> None:
+        self.handed.append((prompt, asked_by))
 
     def questions_to(self, user_id: str) -> list[QuestionPrompt]:
         return [q for q in self.questions if q.user_id == user_id]

@@ -1,4 +1,5 @@
-"""Interactive components: the quick-answer buttons and menus under each question."""
+"""Interactive components under the questions: quick answers, the answer form, handing a
+question to a colleague, and reviewing answers."""
 
 from __future__ import annotations
 
@@ -9,13 +10,23 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
+from bot.slack.answer_forms import (
+    AnswerFormState,
+    build_answer_form,
+    build_ask_form,
+    build_review_form,
+)
 from bot.slack.blocks import QuickAnswer
 from bot.slack.errors import reporting_errors
 from bot.slack.ids import ActionId
 from bot.workshop.interviewing import Interviewer
+from bot.workshop.questions import Question
+from bot.workshop.service import Services
 
 
-def register(app: AsyncApp, interviewer: Interviewer, renderer: Renderer) -> None:
+def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
+    interviewer, revisions = services.interviews, services.revisions
+
     @app.action(re.compile(ActionId.QUICK_ANSWER.pattern))
     @app.action(ActionId.QUICK_ANSWER_PICK)
     async def handle_quick_answer(
@@ -24,6 +35,82 @@ def register(app: AsyncApp, interviewer: Interviewer, renderer: Renderer) -> Non
         await ack()
         async with reporting_errors(body=body, client=client, renderer=renderer):
             await record_quick_answer(interviewer, body, action)
+
+    @app.action(ActionId.ANSWER_IN_FORM)
+    async def handle_answer_in_form(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
+            question = await revisions.own_question(
+                user_id=str(body["user"]["id"]),
+                interview_id=choice.interview_id,
+                question_key=choice.question_key,
+            )
+            state = AnswerFormState(
+                interview_id=choice.interview_id, question_key=question.key, kind=question.kind
+            )
+            form = build_answer_form(question, question_text(question, renderer), renderer, state)
+            await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(ActionId.ASK_SOMEONE)
+    async def handle_ask_someone(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
+            question = await revisions.own_question(
+                user_id=str(body["user"]["id"]),
+                interview_id=choice.interview_id,
+                question_key=choice.question_key,
+            )
+            state = AnswerFormState(
+                interview_id=choice.interview_id, question_key=question.key, kind=question.kind
+            )
+            form = build_ask_form(question_text(question, renderer), renderer, state)
+            await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(ActionId.ANSWER_FOR_COLLEAGUE)
+    async def handle_answer_for_colleague(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
+            question = await revisions.handed_question(
+                colleague_id=str(body["user"]["id"]),
+                interview_id=choice.interview_id,
+                question_key=choice.question_key,
+            )
+            state = AnswerFormState(
+                interview_id=choice.interview_id,
+                question_key=question.key,
+                kind=question.kind,
+                handed=True,
+            )
+            form = build_answer_form(question, question_text(question, renderer), renderer, state)
+            await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(ActionId.REVIEW_ANSWERS)
+    async def handle_review_answers(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            review = await revisions.review(
+                team_id=str((body.get("team") or {}).get("id", "")),
+                user_id=str(body["user"]["id"]),
+            )
+            form = build_review_form(review, renderer)
+            await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+
+def question_text(question: Question, renderer: Renderer) -> str:
+    return renderer.text(
+        question.template.text, stage=question.stage or "", role="", upstream_role=""
+    )
 
 
 async def record_quick_answer(

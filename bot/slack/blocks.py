@@ -171,23 +171,33 @@ def _quick_answer_actions(
                 ],
             }
         )
-    for index, (label, text) in enumerate(
-        [
-            (renderer.message("interview.dont_know"), "don't know"),
-            (renderer.message("interview.skip"), "skip"),
-        ]
-    ):
+    choices = [("interview.dont_know", "don't know"), ("interview.skip", "skip")]
+    for index, (label, text) in enumerate(choices):
         if prompt.question.kind.value == "text" and text == "don't know":
             continue
         elements.append(
-            {
-                "type": "button",
-                "action_id": ActionId.QUICK_ANSWER.numbered(index),
-                "text": plain(fit(label, 75)),
-                "value": value(text),
-            }
+            button(renderer.message(label), ActionId.QUICK_ANSWER.numbered(index), value(text))
+        )
+    elements.append(
+        button(renderer.message("interview.answer_in_form"), ActionId.ANSWER_IN_FORM, value(""))
+    )
+    if prompt.question.stage:
+        elements.append(
+            button(renderer.message("interview.ask_someone"), ActionId.ASK_SOMEONE, value(""))
         )
     return {"type": "actions", "block_id": BlockId.QUICK_ANSWERS, "elements": elements}
+
+
+def button(label: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": plain(fit(label, 75)),
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
 
 
 def plain(text: str) -> dict[str, Any]:

@@ -26,6 +26,10 @@ class ActionId(StrEnum):
     # Buttons carry a numbered suffix ("quick_answer:2"): ids must differ within a block.
     QUICK_ANSWER = "quick_answer"
     QUICK_ANSWER_PICK = "quick_answer_pick"
+    ANSWER_IN_FORM = "answer_in_form"
+    ASK_SOMEONE = "ask_someone"
+    ANSWER_FOR_COLLEAGUE = "answer_for_colleague"
+    REVIEW_ANSWERS = "review_answers"
 
     def numbered(self, index: int) -> str:
         return f"{self.value}:{index}"
@@ -38,6 +42,19 @@ class ActionId(StrEnum):
 
 class CallbackId(StrEnum):
     START_WORKSHOP = "start_workshop"
+    ANSWER_FORM = "answer_form"
+    ASK_FORM = "ask_form"
+    REVIEW_FORM = "review_form"
+
+
+class FormBlock(StrEnum):
+    """Blocks of the answer forms; the review form has one "answer:<kind>:<key>" each."""
+
+    ANSWER = "answer"
+    COLLEAGUE = "colleague"
+
+    def for_question(self, kind: str, key: str) -> str:
+        return f"{self.value}:{kind[:1]}:{key}"
 
 
 class SetupBlock(StrEnum):

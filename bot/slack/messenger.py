@@ -12,16 +12,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.picture import render_path_png
 from bot.rendering import Renderer
 from bot.slack.blocks import (
+    QuickAnswer,
     SlackMessage,
     build_announcement,
     build_question_message,
     build_text_message,
+    button,
+    section,
 )
+from bot.slack.ids import ActionId
 from bot.slack.summary_blocks import build_summary_post
 from bot.workshop.errors import BotNotInChannel
 from bot.workshop.metrics_model import PathAnalysis
 from bot.workshop.model import SummaryPosts, Workshop
-from bot.workshop.ports import Notice, QuestionPrompt, SharedFile
+from bot.workshop.ports import Notice, NoticeKind, QuestionPrompt, SharedFile
 from bot.workshop.questions import QuickAnswers
 
 logger = logging.getLogger(__name__)
@@ -84,8 +88,49 @@ class SlackMessenger:
 
     async def send_notice(self, user_id: str, notice: Notice) -> None:
         text = self.renderer.message(f"notices.{notice.kind.value}", **notice.context)
+        message = build_text_message(text)
+        if notice.kind in (NoticeKind.INTERVIEW_DONE, NoticeKind.REVIEW_OFFER):
+            review = button(
+                self.renderer.message("interview.review_button"), ActionId.REVIEW_ANSWERS, "review"
+            )
+            message = SlackMessage(
+                text=message.text,
+                blocks=(*message.blocks, {"type": "actions", "elements": [review]}),
+            )
         channel = await self._dm_channel(user_id)
-        await self.client.chat_postMessage(channel=channel, **build_text_message(text).as_kwargs())
+        await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+
+    async def send_handed_question(self, prompt: QuestionPrompt, *, asked_by: str) -> None:
+        question_text = self.renderer.text(
+            prompt.question.template.text, stage=prompt.question.stage or "", role=prompt.role,
+            upstream_role="",
+        )  # fmt: skip
+        intro = self.renderer.message(
+            "interview.handed_question",
+            asked_by=asked_by,
+            role=prompt.role,
+            title=prompt.workshop.title,
+            stage=prompt.question.stage or "",
+        )
+        value = QuickAnswer(
+            interview_id=prompt.interview_id, question_key=prompt.question.key, text=""
+        ).model_dump_json()
+        answer = button(
+            self.renderer.message("interview.answer_for_colleague"),
+            ActionId.ANSWER_FOR_COLLEAGUE,
+            value,
+            style="primary",
+        )
+        message = SlackMessage(
+            text=f"{intro} {question_text}",
+            blocks=(
+                section(intro),
+                section(question_text),
+                {"type": "actions", "elements": [answer]},
+            ),
+        )
+        channel = await self._dm_channel(prompt.user_id)
+        await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
 
     async def publish_summary(
         self,

@@ -74,3 +74,15 @@ class RoleWithoutStage(WorkshopError):
 
 class BadDeadline(WorkshopError):
     message = "bad_deadline"
+
+
+class CannotHandOver(WorkshopError):
+    message = "cannot_hand_over"
+
+
+class QuestionClosed(WorkshopError):
+    message = "question_closed"
+
+
+class WorkshopClosed(WorkshopError):
+    message = "workshop_closed"

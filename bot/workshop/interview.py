@@ -34,6 +34,11 @@ class Interpretation(Frozen):
 
 
 def interpret_answer(question: Question, text: str) -> Interpretation:
+    """What a reply to this question means (see interpret_text)."""
+    return interpret_text(question.kind, text)
+
+
+def interpret_text(kind: QuestionKind, text: str) -> Interpretation:
     """Accept a reply, parsing durations and percentages; refuse what cannot be read.
 
     Nothing is guessed: a duration or percentage that does not parse is refused so the
@@ -44,12 +49,10 @@ def interpret_answer(question: Question, text: str) -> Interpretation:
         return Interpretation(accepted=False)
     if cleaned.casefold().rstrip(".!") in SKIP_WORDS:
         return Interpretation(accepted=True, parsed={"skipped": True})
-    if question.kind is QuestionKind.TEXT:
+    if kind is QuestionKind.TEXT:
         return Interpretation(accepted=True)
     value: BaseModel | None = (
-        parse_duration(cleaned)
-        if question.kind is QuestionKind.DURATION
-        else parse_percent(cleaned)
+        parse_duration(cleaned) if kind is QuestionKind.DURATION else parse_percent(cleaned)
     )
     if value is None:
         return Interpretation(accepted=False)

@@ -11,7 +11,9 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.workshop.errors import CannotHandOver
 from bot.workshop.interview import (
+    Interpretation,
     all_finished,
     interpret_answer,
     interview_progress,
@@ -28,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 HANDOVER_QUESTION = "handover"
 MAX_ATTEMPTS = 3
-DM_COMMANDS = frozenset({"pause", "resume", "help"})
+DM_COMMANDS = frozenset({"pause", "resume", "help", "review"})
 
 
 class ConcurrentUpdate(Exception):
@@ -80,15 +82,59 @@ class Interviewer:
     async def answer_from_button(
         self, *, team_id: str, user_id: str, interview_id: int, question_key: str, text: str,
         action_key: str,
-    ) -> None:  # fmt: skip
-        """A quick-answer button: stored like typed text, if that question is still open."""
-        await self._answer_with_retries(
+    ) -> bool:  # fmt: skip
+        """A quick-answer button or the answer form: stored like typed text, if that
+        question is still open. True when it was stored."""
+        return await self._answer_with_retries(
             team_id=team_id,
             user_id=user_id,
             text=text,
             key=f"action:{team_id}:{user_id}:{action_key}",
             expected=(interview_id, question_key),
         )
+
+    async def hand_over(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        interview_id: int,
+        question_key: str,
+        colleague_id: str,
+        action_key: str,
+    ) -> None:
+        """ "Not my stage": the question goes to a colleague, and the interview moves on."""
+        if colleague_id == user_id:
+            raise CannotHandOver(reason="self")
+        stored = await self._answer_with_retries(
+            team_id=team_id,
+            user_id=user_id,
+            text="",
+            key=f"handover:{team_id}:{user_id}:{action_key}",
+            expected=(interview_id, question_key),
+            reading=Interpretation(accepted=True, parsed={"delegated_to": colleague_id}),
+        )
+        if not stored:
+            return
+        async with self.database.transaction() as session:
+            interview = await interviews.get_interview(session, interview_id=interview_id)
+            assert interview is not None
+            workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
+            assert workshop is not None
+            answers = await interviews.list_answers_of_interview(session, interview_id=interview_id)
+        question = self.bank.find(workshop, interview.role_key, question_key)
+        assert question is not None
+        prompt = QuestionPrompt(
+            user_id=colleague_id,
+            interview_id=interview_id,
+            workshop=workshop,
+            role=workshop.role(interview.role_key).name,
+            question=question,
+            number=len(answers),
+            total=len(answers),
+            first=False,
+        )
+        await self.messenger.send_handed_question(prompt, asked_by=user_id)
 
     async def _answer_with_retries(
         self,
@@ -98,18 +144,26 @@ class Interviewer:
         text: str,
         key: str,
         expected: tuple[int, str] | None,
-    ) -> None:
+        reading: Interpretation | None = None,
+    ) -> bool:
+        """Store the reply; True when it was stored (not a repeat or a stale click)."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 outbox = await self._record_answer(
-                    team_id=team_id, user_id=user_id, text=text, key=key, expected=expected
+                    team_id=team_id,
+                    user_id=user_id,
+                    text=text,
+                    key=key,
+                    expected=expected,
+                    reading=reading,
                 )
             except ConcurrentUpdate:
                 logger.info("answer raced with another; trying again (%d)", attempt)
                 continue
             await self._deliver(outbox, team_id=team_id)
-            return
+            return outbox.answered is not None or bool(outbox.prompt_users)
         logger.warning("gave up storing a reply from %s after %d attempts", user_id, MAX_ATTEMPTS)
+        return False
 
     async def _record_answer(
         self,
@@ -119,6 +173,7 @@ class Interviewer:
         text: str,
         key: str,
         expected: tuple[int, str] | None,
+        reading: Interpretation | None = None,
     ) -> _Outbox:
         now = self.clock.now()
         outbox = _Outbox()
@@ -150,7 +205,7 @@ class Interviewer:
             question = progress.next
             if question is None or (expected is not None and question.key != expected[1]):
                 return outbox  # a stale or repeated click: that question is answered
-            reading = interpret_answer(question, text)
+            reading = reading or interpret_answer(question, text)
             prompt = await self._prompt(session, workshop, interview, question, answers)
             if not reading.accepted:
                 outbox.retry = prompt.model_copy(update={"retry": True, "first": False})
@@ -273,6 +328,8 @@ class Interviewer:
                     previous=None,
                 )
                 notice = Notice(kind=NoticeKind.RESUMED)
+            elif word == "review":
+                notice = Notice(kind=NoticeKind.REVIEW_OFFER)
             else:
                 notice = Notice(kind=NoticeKind.DM_HELP)
         await self.messenger.send_notice(user_id, notice)

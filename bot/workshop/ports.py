@@ -46,6 +46,9 @@ class NoticeKind(StrEnum):
     RESUMED = "resumed"
     DM_HELP = "dm_help"
     EXPORTS_SHARED = "exports_shared"
+    HANDED_ANSWERED = "handed_answered"
+    REVIEW_SAVED = "review_saved"
+    REVIEW_OFFER = "review_offer"
 
 
 class Notice(Frozen):
@@ -71,6 +74,10 @@ class Messenger(Protocol):
         ...
 
     async def send_notice(self, user_id: str, notice: Notice) -> None: ...
+
+    async def send_handed_question(self, prompt: QuestionPrompt, *, asked_by: str) -> None:
+        """DM a colleague a question handed on to them, with a button to answer it."""
+        ...
 
     async def publish_summary(
         self,

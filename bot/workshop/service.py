@@ -23,6 +23,7 @@ from bot.workshop.model import Workshop
 from bot.workshop.planning import StartRequest, find_problems, plan_workshop
 from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind, SharedFile
 from bot.workshop.questions import PathTemplate, QuestionBank
+from bot.workshop.revisions import Revisions
 from bot.workshop.summaries import SummaryDesk
 from bot.workshop.summary_document import render_summary_markdown
 from bot.workshop.themes import ThemeBook
@@ -172,6 +173,13 @@ class Services:
             database=database, messenger=messenger, bank=bank, themes=themes
         )
         self.interviews = Interviewer(
+            database=database,
+            messenger=messenger,
+            clock=clock,
+            bank=bank,
+            summaries=self.summaries,
+        )
+        self.revisions = Revisions(
             database=database,
             messenger=messenger,
             clock=clock,

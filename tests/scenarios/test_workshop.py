@@ -6,16 +6,17 @@ from bot.sandbox import Message
 from storage import interviews, workshops
 from tests.scenarios.conftest import Harness
 
-ROLES = (
-    "product=@priya mgmt=@mark shared=@sam eng=@erin,@eli qa=@quinn ops=@omar support=@sofia"
-)
+ROLES = "product=@priya mgmt=@mark shared=@sam eng=@erin,@eli qa=@quinn ops=@omar support=@sofia"
 
 
 def open_question(harness: Harness, name: str) -> Message | None:
     """The newest DM from p2p that still has answer buttons under it."""
     for message in reversed(harness.slack.dm_messages(harness[name])):
-        if message.user == harness.slack.bot_user_id and any(
-            b.get("type") == "actions" for b in message.blocks or []
+        blocks = message.blocks or []
+        if (
+            message.user == harness.slack.bot_user_id
+            and any(b.get("type") == "actions" for b in blocks)
+            and any(str(b.get("block_id", "")).startswith("question:") for b in blocks)
         ):
             return message
     return None
