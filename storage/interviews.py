@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from bot.workshop.model import Answer, Assignment, Interview, InterviewStatus, WorkshopStatus
 from storage.db import Session, insert_ignoring_duplicates
 from storage.tables import AnswerRow, InterviewRow, WorkshopRow
+
+# Closed workshops still take late answers from interviews left active; cancelled ones don't.
+ANSWERABLE = (WorkshopStatus.COLLECTING.value, WorkshopStatus.CLOSED.value)
 
 
 def _to_interview(row: InterviewRow) -> Interview:
@@ -92,7 +95,7 @@ async def list_active_interviews_of_user(
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
             WorkshopRow.team_id == team_id,
-            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
+            WorkshopRow.status.in_(ANSWERABLE),
             InterviewRow.user_id == user_id,
             InterviewRow.status == InterviewStatus.ACTIVE.value,
         )
@@ -213,7 +216,7 @@ async def list_resumable_interviews(session: Session) -> list[Interview]:
         select(InterviewRow)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
-            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
+            WorkshopRow.status.in_(ANSWERABLE),
             InterviewRow.status == InterviewStatus.ACTIVE.value,
             InterviewRow.paused.is_(False),
         )
@@ -272,3 +275,53 @@ async def replace_answer(session: Session, *, answer: Answer) -> bool:
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def skip_unfinished(
+    session: Session,
+    *,
+    workshop_id: int,
+    now: datetime,
+    role_key: str | None = None,
+    statuses: Sequence[InterviewStatus] = (InterviewStatus.WAITING, InterviewStatus.ACTIVE),
+) -> list[Interview]:
+    """Mark unfinished interviews skipped (of one role, or all); returns those changed."""
+    query = select(InterviewRow).where(
+        InterviewRow.workshop_id == workshop_id,
+        InterviewRow.status.in_([s.value for s in statuses]),
+    )
+    if role_key is not None:
+        query = query.where(InterviewRow.role_key == role_key)
+    rows = list(await session.scalars(query.with_for_update()))
+    for row in rows:
+        row.status = InterviewStatus.SKIPPED.value
+        row.finished_at = now
+    await session.flush()
+    return [_to_interview(row) for row in rows]
+
+
+async def forget_user(session: Session, *, team_id: str, user_id: str, now: datetime) -> list[int]:
+    """Delete a person's answers in the team and skip their unfinished interviews.
+
+    Returns the ids of the workshops concerned.
+    """
+    rows = list(
+        await session.scalars(
+            select(InterviewRow)
+            .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
+            .where(WorkshopRow.team_id == team_id, InterviewRow.user_id == user_id)
+            .with_for_update()
+        )
+    )
+    if not rows:
+        return []
+    await session.execute(delete(AnswerRow).where(AnswerRow.interview_id.in_([r.id for r in rows])))
+    await session.execute(
+        update(AnswerRow).where(AnswerRow.answered_by == user_id).values(answered_by=None)
+    )
+    for row in rows:
+        if not InterviewStatus(row.status).finished:
+            row.status = InterviewStatus.SKIPPED.value
+            row.finished_at = now
+    await session.flush()
+    return sorted({row.workshop_id for row in rows})

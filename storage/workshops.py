@@ -124,3 +124,23 @@ async def set_summary_posts(session: Session, *, workshop_id: int, posts: Summar
         .where(WorkshopRow.id == workshop_id)
         .values(summary_ts=posts.parent_ts, summary_posts=posts.model_dump(mode="json"))
     )
+
+
+async def cancel_workshop(session: Session, *, workshop_id: int, now: datetime) -> bool:
+    result = await session.execute(
+        update(WorkshopRow)
+        .where(
+            WorkshopRow.id == workshop_id,
+            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
+        )
+        .values(status=WorkshopStatus.CANCELLED.value, closed_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_details(session: Session, *, workshop_id: int, details: WorkshopDetails) -> None:
+    await session.execute(
+        update(WorkshopRow)
+        .where(WorkshopRow.id == workshop_id)
+        .values(details=details.model_dump(mode="json"))
+    )

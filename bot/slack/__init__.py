@@ -10,7 +10,7 @@ from bot.workshop.service import Services
 
 
 def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) -> None:
-    commands.register(app, services.workshops, renderer)
+    commands.register(app, services, renderer)
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
     events.register(app, services.interviews, renderer)

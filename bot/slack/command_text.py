@@ -33,6 +33,11 @@ class StartArguments(Frozen):
     title: str
     roles: tuple[RoleRequest, ...]
     mode: InterviewMode = InterviewMode.IN_TURN
+    co_facilitators: tuple[str, ...] = ()
+
+
+CO_FACILITATOR_WORDS = frozenset({"co", "cofacilitator", "cofacilitators", "co-facilitator",
+                                  "co-facilitators", "facilitators"})  # fmt: skip
 
 
 def parse_command(text: str) -> ParsedCommand:
@@ -78,6 +83,9 @@ def parse_start_arguments(text: str) -> StartArguments:
         else:
             last_role = None
             title_words.append(token)
+    co_facilitators = tuple(
+        person for word in CO_FACILITATOR_WORDS for person in roles.pop(word, [])
+    )
     title = " ".join(title_words).strip() or DEFAULT_TITLE
     if len(title) > 150:
         raise BadStartCommand(detail="the title is longer than 150 characters")
@@ -85,7 +93,19 @@ def parse_start_arguments(text: str) -> StartArguments:
         title=title,
         roles=tuple(RoleRequest(word=key, user_ids=tuple(ids)) for key, ids in roles.items()),
         mode=mode,
+        co_facilitators=tuple(dict.fromkeys(co_facilitators)),
     )
+
+
+def parse_person(text: str) -> str | None:
+    """The user id in a mention like <@U123|name>; None when the text is empty."""
+    text = text.strip()
+    if not text:
+        return None
+    match = USER_MENTION.match(text.split()[0])
+    if match is None:
+        raise NotAPerson(word=text.split()[0][:40], role="remind")
+    return match.group(1)
 
 
 def _add(people: list[str], more: list[str]) -> None:

@@ -12,6 +12,12 @@ class Subcommand(StrEnum):
     STATUS = "status"
     SUMMARY = "summary"
     EXPORT = "export"
+    REMIND = "remind"
+    SKIP = "skip"
+    EXTEND = "extend"
+    CLOSE = "close"
+    CANCEL = "cancel"
+    FORGET_ME = "forget-me"
     HELP = "help"
 
 
@@ -30,6 +36,9 @@ class ActionId(StrEnum):
     ASK_SOMEONE = "ask_someone"
     ANSWER_FOR_COLLEAGUE = "answer_for_colleague"
     REVIEW_ANSWERS = "review_answers"
+    CONFIRM_CANCEL = "confirm_cancel"
+    CONFIRM_FORGET = "confirm_forget"
+    NEVER_MIND = "never_mind"
 
     def numbered(self, index: int) -> str:
         return f"{self.value}:{index}"
@@ -68,6 +77,7 @@ class SetupBlock(StrEnum):
     STAGES = "stages"
     MODE = "mode"
     DEADLINE = "deadline"
+    CO_FACILITATORS = "co_facilitators"
     ROLE = "role"
 
     def for_role(self, key: str) -> str:

@@ -132,6 +132,17 @@ def build_setup_form(
     blocks.append(
         _input(SetupBlock.DEADLINE, say("deadline_label"), {"type": "datepicker"}, optional=True)
     )
+    blocks.append(
+        _input(
+            SetupBlock.CO_FACILITATORS,
+            say("co_facilitators_label"),
+            {
+                "type": "multi_users_select",
+                "placeholder": plain(say("co_facilitators_placeholder")),
+            },
+            optional=True,
+        )
+    )
     return {
         "type": "modal",
         "callback_id": CallbackId.START_WORKSHOP,
@@ -167,6 +178,9 @@ def read_setup_form(view: dict[str, Any], template: PathTemplate, user_id: str) 
         start_event=text(SetupBlock.START_EVENT) or WorkshopDetails().start_event,
         end_event=text(SetupBlock.END_EVENT) or WorkshopDetails().end_event,
         deadline=date.fromisoformat(deadline_text) if deadline_text else None,
+        co_facilitators=tuple(
+            _value(values, SetupBlock.CO_FACILITATORS).get("selected_users") or ()
+        ),
     )
     roles = tuple(
         RoleRequest(

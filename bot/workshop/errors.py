@@ -86,3 +86,11 @@ class QuestionClosed(WorkshopError):
 
 class WorkshopClosed(WorkshopError):
     message = "workshop_closed"
+
+
+class BadDuration(WorkshopError):
+    message = "bad_duration"
+
+
+class NotInWorkshop(WorkshopError):
+    message = "not_in_workshop"

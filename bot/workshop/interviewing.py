@@ -19,7 +19,7 @@ from bot.workshop.interview import (
     interview_progress,
     interviews_to_start,
 )
-from bot.workshop.model import Answer, Interview, InterviewStatus, Workshop
+from bot.workshop.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
 from bot.workshop.ports import Clock, Handover, Messenger, Notice, NoticeKind, QuestionPrompt
 from bot.workshop.questions import Question, QuestionBank
 from bot.workshop.summaries import SummaryDesk
@@ -271,7 +271,10 @@ class Interviewer:
         )
         started, finished = await self.advance_workshop(session, workshop, now)
         outbox.prompt_users.extend(i.user_id for i in started)
-        outbox.finished = finished
+        # A late interview in a closed workshop brings its summary up to date.
+        outbox.finished = finished or (
+            workshop if workshop.status is WorkshopStatus.CLOSED else None
+        )
 
     async def advance_workshop(
         self, session: Session, workshop: Workshop, now: datetime
@@ -422,6 +425,17 @@ class Interviewer:
             if early is not None:  # answered before we knew where the question was
                 await self.messenger.close_question(prompt, ts=ts, answer=early.raw_text)
         return sent
+
+    async def ask_again(self, interview: Interview, *, team_id: str) -> None:
+        """Send the person's current question again (after a reminder)."""
+        async with self.database.transaction() as session:
+            current = await interviews.lock_interview(session, interview_id=interview.id)
+            if current is None or current.prompted_key is None:
+                return
+            await interviews.release_prompt(
+                session, interview_id=current.id, key=current.prompted_key, previous=None
+            )
+        await self.prompt_users([interview.user_id], team_id=team_id)
 
     async def resume_unsent_prompts(self) -> int:
         """After a restart: send every question that was due but never went out."""

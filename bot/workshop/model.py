@@ -59,6 +59,7 @@ class WorkshopDetails(Frozen):
     end_event: str = "Customers using it in production"
     deadline: date | None = None
     named: bool = False  # quote people by name in the summary, not only by role
+    co_facilitators: tuple[str, ...] = ()  # may change the workshop, as the facilitator can
 
 
 class SummaryPosts(Frozen):
@@ -100,6 +101,9 @@ class Workshop(Frozen):
     announcement_ts: str | None = None
     summary_ts: str | None = None
     summary_posts: SummaryPosts | None = None
+
+    def can_be_changed_by(self, user_id: str) -> bool:
+        return user_id == self.facilitator_id or user_id in self.details.co_facilitators
 
     def role(self, key: str) -> Role:
         for role in self.roles:

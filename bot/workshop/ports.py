@@ -49,6 +49,13 @@ class NoticeKind(StrEnum):
     HANDED_ANSWERED = "handed_answered"
     REVIEW_SAVED = "review_saved"
     REVIEW_OFFER = "review_offer"
+    WORKSHOP_CLOSED = "workshop_closed"
+    ROLE_SKIPPED = "role_skipped"
+    DEADLINE_EXTENDED = "deadline_extended"
+    REMINDER = "reminder"
+    REMINDED = "reminded"
+    WORKSHOP_CANCELLED = "workshop_cancelled"
+    FORGOTTEN = "forgotten"
 
 
 class Notice(Frozen):
@@ -94,6 +101,56 @@ class Messenger(Protocol):
     async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
         """Upload files into the summary's thread (or the channel, before a summary)."""
         ...
+
+    async def send_nudge(self, nudge: Nudge) -> str:
+        """DM a reminder to answer, with its snooze and away buttons; returns the ts."""
+        ...
+
+    async def send_reminder_notice(self, user_id: str, notice: ReminderNotice) -> None:
+        """DM something the scheduler did or was asked (prompts/messages/reminders.j2)."""
+        ...
+
+
+class Nudge(Frozen):
+    """A reminder to somebody whose interview is waiting for their answers."""
+
+    user_id: str
+    interview_id: int
+    workshop: Workshop
+    role: str
+    number: int  # 1-based
+    limit: int  # the last nudge in a row has no snooze: there is no next one
+    roles_answered: int
+    roles_total: int
+
+
+class ReminderNoticeKind(StrEnum):
+    ROLE_DEADLINE_PASSED = "role_deadline_passed"
+    DEADLINE_WARNING = "deadline_warning"
+    DEADLINE_PASSED = "deadline_passed"
+    SNOOZED = "snoozed"
+    AWAY = "away"
+    AWAY_DATE_PASSED = "away_date_passed"
+    NOTHING_TO_SNOOZE = "nothing_to_snooze"
+
+
+class ReminderNotice(Frozen):
+    """Words about reminders and deadlines; the edge picks them from reminders.j2."""
+
+    kind: ReminderNoticeKind
+    context: dict[str, str | int] = Field(default_factory=dict)
+
+
+class Person(Frozen):
+    """What the workspace says about somebody (Slack's users.info)."""
+
+    user_id: str
+    time_zone: str | None = None  # IANA name, e.g. "Asia/Tokyo"; None when unknown
+    deactivated: bool = False
+
+
+class Directory(Protocol):
+    async def person(self, user_id: str) -> Person: ...
 
 
 class SharedFile(Frozen):

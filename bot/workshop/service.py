@@ -10,6 +10,7 @@ import logging
 from bot.rendering import Renderer
 from bot.workshop.analysis import Summary
 from bot.workshop.archive import WorkshopArchive
+from bot.workshop.controls import FacilitatorDesk
 from bot.workshop.errors import (
     BotNotInChannel,
     NoActiveWorkshop,
@@ -184,6 +185,14 @@ class Services:
             messenger=messenger,
             clock=clock,
             bank=bank,
+            summaries=self.summaries,
+        )
+        self.controls = FacilitatorDesk(
+            database=database,
+            messenger=messenger,
+            clock=clock,
+            template=template,
+            interviewer=self.interviews,
             summaries=self.summaries,
         )
         self.workshops = WorkshopService(

@@ -9,7 +9,7 @@ from bot.workshop.analysis import Summary, build_summary
 from bot.workshop.errors import WorkshopNotFound
 from bot.workshop.metrics import analyse_path
 from bot.workshop.metrics_model import PathAnalysis
-from bot.workshop.model import Answer, Interview, Workshop
+from bot.workshop.model import Answer, Interview, Workshop, WorkshopStatus
 from bot.workshop.ports import Messenger
 from bot.workshop.questions import QuestionBank
 from bot.workshop.themes import ThemeBook
@@ -66,7 +66,8 @@ class SummaryDesk:
                 analysis,
                 channel_id=current.channel_id,
                 named=current.details.named,
-                updated=previous is not None and previous.complete,
+                updated=previous is not None
+                and (previous.complete or current.status is WorkshopStatus.CLOSED),
                 previous=previous,
             )
             async with self.database.transaction() as session:
