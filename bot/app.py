@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -20,9 +22,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rendering import Renderer
 from bot.settings import Settings
 from bot.slack import register_listeners
+from bot.slack.directory import SlackDirectory
 from bot.slack.messenger import SlackMessenger
+from bot.workshop.calendar import WorkingHours, parse_working_days, parse_working_hours
 from bot.workshop.ports import Clock, SystemClock
 from bot.workshop.questions import load_path_template, load_question_bank
+from bot.workshop.reminders import ReminderRunner
+from bot.workshop.schedule import ReminderPolicy
 from bot.workshop.service import Services
 from bot.workshop.themes import load_theme_book
 from storage.db import Database
@@ -72,6 +78,8 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         bank=bank,
         template=load_path_template(),
         themes=load_theme_book(),
+        directory=SlackDirectory(client),
+        reminder_policy=reminder_policy(settings),
     )
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
@@ -81,6 +89,30 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
     )
     register_listeners(bolt, services, renderer)
     return P2P(settings=settings, database=database, client=client, services=services, bolt=bolt)
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    start, end = parse_working_hours(settings.working_hours)
+    return ReminderPolicy(
+        hours=WorkingHours(start=start, end=end, days=parse_working_days(settings.working_days)),
+        first_nudge_after_days=settings.nudge_first_after_days,
+        nudge_every_days=settings.nudge_every_days,
+        max_nudges=settings.nudge_max,
+        role_allowance_days=settings.role_allowance_days,
+    )
+
+
+@asynccontextmanager
+async def running_reminders(p2p: P2P) -> AsyncIterator[None]:
+    """Reminders and deadlines, done in the background for as long as p2p serves."""
+    runner = ReminderRunner(
+        p2p.services.reminders, interval=p2p.settings.scheduler_interval_seconds
+    )
+    runner.start()
+    try:
+        yield
+    finally:
+        await runner.stop()
 
 
 def build_web_app(p2p: P2P) -> web.Application:
@@ -123,7 +155,8 @@ async def serve_http(p2p: P2P, *, host: str = "0.0.0.0", port: int) -> None:
     runner = await start_http(p2p, host=host, port=port)
     logger.info("p2p is listening on http://%s:%d%s", host, port, EVENTS_PATH)
     try:
-        await asyncio.Event().wait()
+        async with running_reminders(p2p):
+            await asyncio.Event().wait()
     finally:
         await runner.cleanup()
 
@@ -135,7 +168,8 @@ async def serve_socket_mode(p2p: P2P, *, app_token: str, health_port: int | None
         runner = await start_http(p2p, host="0.0.0.0", port=health_port)
     handler = AsyncSocketModeHandler(p2p.bolt, app_token, web_client=p2p.client)
     try:
-        await handler.start_async()  # type: ignore[no-untyped-call]
+        async with running_reminders(p2p):
+            await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
         if runner is not None:

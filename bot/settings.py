@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.workshop.calendar import parse_working_days, parse_working_hours
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///p2p.db"
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -44,6 +46,14 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: LogLevel = "INFO"
+    # Reminders and deadlines: how often to look for due jobs, and when people may be nudged
+    scheduler_interval_seconds: float = Field(default=5.0, gt=0)
+    working_hours: str = "09:00-17:00"  # in each person's own time zone; end 24:00 = midnight
+    working_days: str = "mon-fri"
+    nudge_first_after_days: float = Field(default=1.0, gt=0)  # working days
+    nudge_every_days: float = Field(default=2.0, gt=0)
+    nudge_max: int = Field(default=3, ge=0)
+    role_allowance_days: float = Field(default=3.0, gt=0)  # in turn: each role's time
 
     @field_validator("database_url")
     @classmethod
@@ -60,6 +70,18 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("working_hours")
+    @classmethod
+    def _working_hours_shape(cls, value: str) -> str:
+        parse_working_hours(value)
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _working_days_shape(cls, value: str) -> str:
+        parse_working_days(value)
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -125,3 +125,34 @@ class InboundEventRow(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     received_at: Mapped[datetime]
+
+
+class JobRow(Base):
+    """A reminder or deadline the scheduler will act on at ``due_at`` (UTC)."""
+
+    __tablename__ = "scheduled_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32))
+    role_key: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    anchor_at: Mapped[datetime]
+    count: Mapped[int] = mapped_column(default=0, server_default="0")
+    zone: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    outcome: Mapped[dict[str, Any] | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_scheduled_jobs_state_due_at", "state", "due_at"),)

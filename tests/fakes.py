@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from bot.workshop.metrics_model import PathAnalysis
 from bot.workshop.model import SummaryPosts, Workshop
-from bot.workshop.ports import Notice, QuestionPrompt, SharedFile
+from bot.workshop.ports import (
+    Notice,
+    Nudge,
+    Person,
+    QuestionPrompt,
+    ReminderNotice,
+    SharedFile,
+)
 
 
 @dataclass
@@ -35,6 +42,10 @@ class FakeMessenger:
     handed: list[tuple[QuestionPrompt, str]] = field(default_factory=list)
     closed: list[tuple[str, str]] = field(default_factory=list)
     fail_next_question: bool = False
+    nudges: list[tuple[datetime, Nudge]] = field(default_factory=list)  # with the clock's time
+    reminder_notices: list[tuple[str, ReminderNotice]] = field(default_factory=list)
+    clock: FakeClock | None = None  # to note when each nudge arrived
+    fail_next_nudges: int = 0
 
     async def can_post_in(self, channel_id: str) -> bool:
         return channel_id in self.member_of
@@ -80,5 +91,37 @@ class FakeMessenger:
     def questions_to(self, user_id: str) -> list[QuestionPrompt]:
         return [q for q in self.questions if q.user_id == user_id]
 
+    async def send_nudge(self, nudge: Nudge) -> str:
+        if self.fail_next_nudges:
+            self.fail_next_nudges -= 1
+            raise ConnectionError("Slack is unreachable")
+        when = self.clock.now() if self.clock else datetime.now(UTC)
+        self.nudges.append((when, nudge))
+        return f"400.{len(self.nudges)}"
+
+    async def send_reminder_notice(self, user_id: str, notice: ReminderNotice) -> None:
+        self.reminder_notices.append((user_id, notice))
+
+    def nudges_to(self, user_id: str) -> list[tuple[datetime, Nudge]]:
+        return [(when, n) for when, n in self.nudges if n.user_id == user_id]
+
+    def reminder_notices_to(self, user_id: str) -> list[ReminderNotice]:
+        return [n for u, n in self.reminder_notices if u == user_id]
+
     def notices_to(self, user_id: str) -> list[Notice]:
         return [n for u, n in self.notices if u == user_id]
+
+
+@dataclass
+class FakeDirectory:
+    """People's time zones and deactivation, as Slack's users.info would tell them."""
+
+    people: dict[str, Person] = field(default_factory=dict)
+    lookups: list[str] = field(default_factory=list)
+
+    def add(self, user_id: str, time_zone: str | None = None, *, deactivated: bool = False) -> None:
+        self.people[user_id] = Person(user_id=user_id, time_zone=time_zone, deactivated=deactivated)
+
+    async def person(self, user_id: str) -> Person:
+        self.lookups.append(user_id)
+        return self.people.get(user_id) or Person(user_id=user_id)

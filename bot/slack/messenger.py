@@ -21,11 +21,19 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.ids import ActionId
+from bot.slack.reminder_blocks import build_nudge_message
 from bot.slack.summary_blocks import build_summary_post
 from bot.workshop.errors import BotNotInChannel
 from bot.workshop.metrics_model import PathAnalysis
 from bot.workshop.model import SummaryPosts, Workshop
-from bot.workshop.ports import Notice, NoticeKind, QuestionPrompt, SharedFile
+from bot.workshop.ports import (
+    Notice,
+    NoticeKind,
+    Nudge,
+    QuestionPrompt,
+    ReminderNotice,
+    SharedFile,
+)
 from bot.workshop.questions import QuickAnswers
 
 logger = logging.getLogger(__name__)
@@ -226,3 +234,14 @@ class SlackMessenger:
             initial_comment=comment,
             request_file_info=False,
         )
+
+    async def send_nudge(self, nudge: Nudge) -> str:
+        message = build_nudge_message(nudge, self.renderer)
+        channel = await self._dm_channel(nudge.user_id)
+        response = await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        return str(response["ts"])
+
+    async def send_reminder_notice(self, user_id: str, notice: ReminderNotice) -> None:
+        text = self.renderer.message(f"reminders.{notice.kind.value}", **notice.context)
+        channel = await self._dm_channel(user_id)
+        await self.client.chat_postMessage(channel=channel, **build_text_message(text).as_kwargs())
