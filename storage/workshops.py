@@ -144,3 +144,17 @@ async def set_details(session: Session, *, workshop_id: int, details: WorkshopDe
         .where(WorkshopRow.id == workshop_id)
         .values(details=details.model_dump(mode="json"))
     )
+
+
+async def list_workshops_run_by(
+    session: Session, *, team_id: str, user_id: str, limit: int = 10
+) -> list[Workshop]:
+    """Workshops this person facilitates (or co-facilitates), newest first."""
+    rows = await session.scalars(
+        select(WorkshopRow)
+        .where(WorkshopRow.team_id == team_id)
+        .order_by(WorkshopRow.created_at.desc(), WorkshopRow.id.desc())
+        .limit(200)
+    )
+    found = [_to_workshop(row) for row in rows]
+    return [w for w in found if w.can_be_changed_by(user_id)][:limit]

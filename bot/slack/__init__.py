@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.rendering import Renderer
-from bot.slack import actions, commands, errors, events, views
+from bot.slack import actions, commands, errors, events, home, reminder_actions, views
 from bot.workshop.service import Services
 
 
@@ -14,4 +14,6 @@ def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) ->
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
     events.register(app, services.interviews, renderer)
+    reminder_actions.register(app, services.reminders, renderer)
+    home.register(app, services, renderer)
     errors.register(app, renderer)

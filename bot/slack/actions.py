@@ -21,6 +21,7 @@ from bot.slack.errors import reporting_errors
 from bot.slack.ids import ActionId
 from bot.workshop.interviewing import Interviewer
 from bot.workshop.questions import Question
+from bot.workshop.revisions import Revisions
 from bot.workshop.service import Services
 
 
@@ -37,60 +38,14 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
             await record_quick_answer(interviewer, body, action)
 
     @app.action(ActionId.ANSWER_IN_FORM)
-    async def handle_answer_in_form(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
-            question = await revisions.own_question(
-                user_id=str(body["user"]["id"]),
-                interview_id=choice.interview_id,
-                question_key=choice.question_key,
-            )
-            state = AnswerFormState(
-                interview_id=choice.interview_id, question_key=question.key, kind=question.kind
-            )
-            form = build_answer_form(question, question_text(question, renderer), renderer, state)
-            await client.views_open(trigger_id=body["trigger_id"], view=form)
-
     @app.action(ActionId.ASK_SOMEONE)
-    async def handle_ask_someone(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
-            question = await revisions.own_question(
-                user_id=str(body["user"]["id"]),
-                interview_id=choice.interview_id,
-                question_key=choice.question_key,
-            )
-            state = AnswerFormState(
-                interview_id=choice.interview_id, question_key=question.key, kind=question.kind
-            )
-            form = build_ask_form(question_text(question, renderer), renderer, state)
-            await client.views_open(trigger_id=body["trigger_id"], view=form)
-
     @app.action(ActionId.ANSWER_FOR_COLLEAGUE)
-    async def handle_answer_for_colleague(
+    async def handle_question_form(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
         async with reporting_errors(body=body, client=client, renderer=renderer):
-            choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
-            question = await revisions.handed_question(
-                colleague_id=str(body["user"]["id"]),
-                interview_id=choice.interview_id,
-                question_key=choice.question_key,
-            )
-            state = AnswerFormState(
-                interview_id=choice.interview_id,
-                question_key=question.key,
-                kind=question.kind,
-                handed=True,
-            )
-            form = build_answer_form(question, question_text(question, renderer), renderer, state)
+            form = await question_form(revisions, renderer, action, str(body["user"]["id"]))
             await client.views_open(trigger_id=body["trigger_id"], view=form)
 
     @app.action(ActionId.REVIEW_ANSWERS)
@@ -105,6 +60,34 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
             )
             form = build_review_form(review, renderer)
             await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+
+async def question_form(
+    revisions: Revisions, renderer: Renderer, action: dict[str, Any], user_id: str
+) -> dict[str, Any]:
+    """The form a question button opens: answer it, hand it on, or answer for a colleague."""
+    choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
+    handed = action["action_id"] == ActionId.ANSWER_FOR_COLLEAGUE
+    if handed:
+        question = await revisions.handed_question(
+            colleague_id=user_id,
+            interview_id=choice.interview_id,
+            question_key=choice.question_key,
+        )
+    else:
+        question = await revisions.own_question(
+            user_id=user_id, interview_id=choice.interview_id, question_key=choice.question_key
+        )
+    state = AnswerFormState(
+        interview_id=choice.interview_id,
+        question_key=question.key,
+        kind=question.kind,
+        handed=handed,
+    )
+    text = question_text(question, renderer)
+    if action["action_id"] == ActionId.ASK_SOMEONE:
+        return build_ask_form(text, renderer, state)
+    return build_answer_form(question, text, renderer, state)
 
 
 def question_text(question: Question, renderer: Renderer) -> str:

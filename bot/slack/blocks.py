@@ -304,6 +304,8 @@ def build_status_message(summary: Summary, renderer: Renderer) -> SlackMessage:
             status=p.status.value,
             answered=p.answered,
             total=p.total,
+            paused=p.paused,
+            last_activity=p.last_activity.strftime("%a %d %b %H:%M UTC") if p.last_activity else "",
         )
         for p in summary.progress
     )

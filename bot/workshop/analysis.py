@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.workshop.interview import interview_progress, is_substantive
 from bot.workshop.model import Answer, Frozen, Interview, InterviewStatus, Workshop
@@ -31,6 +32,8 @@ class RoleProgress(Frozen):
     status: InterviewStatus
     answered: int
     total: int
+    last_activity: datetime | None = None
+    paused: bool = False
 
 
 class Summary(Frozen):
@@ -100,6 +103,8 @@ def build_summary(
                 status=i.status,
                 answered=counted.answered,
                 total=counted.expected,
+                last_activity=i.last_activity_at,
+                paused=i.paused,
             )
         )
     return Summary(

@@ -6,7 +6,7 @@ gives the document it came from.
 
 from __future__ import annotations
 
-from bot.workshop.errors import WorkshopAlreadyActive, WorkshopNotFound
+from bot.workshop.errors import WorkshopAlreadyActive
 from bot.workshop.exchange import ExportDocument, ExportedAnswer, ExportedParticipant, build_export
 from bot.workshop.interview import Interpretation, interpret_answer
 from bot.workshop.model import (
@@ -25,6 +25,7 @@ from bot.workshop.questions import (
     QuestionSection,
     QuestionTemplate,
 )
+from bot.workshop.summaries import load_workshop
 from storage import archive, interviews, workshops
 from storage.db import Database
 
@@ -92,15 +93,9 @@ class WorkshopArchive:
         self, *, workshop_id: int | None = None, channel_id: str | None = None
     ) -> ExportDocument:
         """The workshop with that id, else the latest in that channel, else the latest."""
-        async with self.database.transaction() as session:
-            if workshop_id is not None:
-                workshop = await workshops.get_workshop(session, workshop_id=workshop_id)
-            else:
-                workshop = await workshops.get_latest_workshop(session, channel_id=channel_id)
-            if workshop is None:
-                raise WorkshopNotFound(workshop_id=workshop_id, channel_id=channel_id)
-            everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
-            answers = await interviews.list_answers(session, workshop_id=workshop.id)
+        workshop, everyone, answers = await load_workshop(
+            self.database, workshop_id=workshop_id, channel_id=channel_id
+        )
         return build_export(workshop, everyone, answers, self.bank)
 
     async def import_workshop(self, document: ExportDocument) -> ImportResult:

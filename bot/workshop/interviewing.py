@@ -23,7 +23,7 @@ from bot.workshop.model import Answer, Interview, InterviewStatus, Workshop, Wor
 from bot.workshop.ports import Clock, Handover, Messenger, Notice, NoticeKind, QuestionPrompt
 from bot.workshop.questions import Question, QuestionBank
 from bot.workshop.summaries import SummaryDesk
-from storage import inbound, interviews, workshops
+from storage import inbound, interviews, jobs, workshops
 from storage.db import Database, Session
 
 logger = logging.getLogger(__name__)
@@ -220,6 +220,7 @@ class Interviewer:
             )
             if not await interviews.save_answer(session, answer=answer):
                 raise ConcurrentUpdate()
+            await jobs.restart_nudges(session, interview_id=interview.id, now=now)
             if interview.prompt_ts and interview.prompted_key == question.key:
                 outbox.answered = (prompt, interview.prompt_ts, answer.raw_text)
             answers[question.key] = answer
@@ -307,10 +308,14 @@ class Interviewer:
 
     # -- pause, resume, help -----------------------------------------------------------------
 
-    async def _dm_command(self, *, team_id: str, user_id: str, word: str, key: str) -> None:
+    async def resume(self, *, team_id: str, user_id: str) -> None:
+        """Resume a paused interview (from the Home tab) and ask its question again."""
+        await self._dm_command(team_id=team_id, user_id=user_id, word="resume", key=None)
+
+    async def _dm_command(self, *, team_id: str, user_id: str, word: str, key: str | None) -> None:
         now = self.clock.now()
         async with self.database.transaction() as session:
-            if not await inbound.claim_inbound_event(session, key=key, now=now):
+            if key is not None and not await inbound.claim_inbound_event(session, key=key, now=now):
                 return
             interview = await self._current_interview(session, team_id, user_id, None)
             if interview is None:

@@ -18,13 +18,16 @@ from bot.workshop.errors import (
     WorkshopError,
 )
 from bot.workshop.exchange import ExportFormat, render
+from bot.workshop.home import HomeOverview, home_overview
 from bot.workshop.interview import interviews_to_start
 from bot.workshop.interviewing import Interviewer
 from bot.workshop.model import Workshop
 from bot.workshop.planning import StartRequest, find_problems, plan_workshop
-from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind, SharedFile
+from bot.workshop.ports import Clock, Directory, Messenger, Notice, NoticeKind, SharedFile
 from bot.workshop.questions import PathTemplate, QuestionBank
+from bot.workshop.reminders import Reminders, UnknownDirectory
 from bot.workshop.revisions import Revisions
+from bot.workshop.schedule import ReminderPolicy
 from bot.workshop.summaries import SummaryDesk
 from bot.workshop.summary_document import render_summary_markdown
 from bot.workshop.themes import ThemeBook
@@ -127,6 +130,11 @@ class WorkshopService:
         workshop = await self._channel_workshop(team_id=team_id, channel_id=channel_id)
         return await self.summaries.progress(workshop.id)
 
+    async def home(self, *, team_id: str, user_id: str) -> HomeOverview:
+        return await home_overview(
+            self.database, self.summaries.bank, team_id=team_id, user_id=user_id
+        )
+
     async def share_exports(self, *, team_id: str, channel_id: str) -> Notice:
         """The workshop as files in the summary's thread: Markdown, CSV and JSON."""
         workshop = await self._channel_workshop(team_id=team_id, channel_id=channel_id)
@@ -169,6 +177,8 @@ class Services:
         bank: QuestionBank,
         template: PathTemplate,
         themes: ThemeBook,
+        directory: Directory | None = None,
+        reminder_policy: ReminderPolicy | None = None,
     ) -> None:
         self.summaries = SummaryDesk(
             database=database, messenger=messenger, bank=bank, themes=themes
@@ -203,4 +213,13 @@ class Services:
             interviewer=self.interviews,
             summaries=self.summaries,
             archive=WorkshopArchive(database=database, bank=bank),
+        )
+        self.reminders = Reminders(
+            database=database,
+            messenger=messenger,
+            directory=directory or UnknownDirectory(),
+            clock=clock,
+            interviewer=self.interviews,
+            summaries=self.summaries,
+            policy=reminder_policy or ReminderPolicy(),
         )

@@ -103,3 +103,16 @@ async def test_forget_me_deletes_my_answers_after_asking(harness: Harness) -> No
         left = await interviews.list_answers(session, workshop_id=workshop.id)  # type: ignore[attr-defined]
     assert left == []
     assert everyone[0].status is InterviewStatus.SKIPPED  # type: ignore[attr-defined]
+
+
+async def test_status_shows_each_person_and_role(harness: Harness) -> None:
+    await harness.command("fran", "start Statuses product=@priya eng=@erin")
+    await harness.slack.send_dm(harness["priya"], "An idea gets written down")
+    await harness.slack.settle()
+    await harness.command("erin", "status")
+    status = harness.ephemeral_texts("erin")[-1]
+    assert "Statuses" in status
+    assert "0 of 2 interviews done" in status
+    assert "Product Owner, @priya: answering, 1 of about" in status
+    assert "Engineering, @erin: not started: waiting for their turn" in status
+    assert "last active" in status
