@@ -325,3 +325,15 @@ async def forget_user(session: Session, *, team_id: str, user_id: str, now: date
             row.finished_at = now
     await session.flush()
     return sorted({row.workshop_id for row in rows})
+
+
+async def skip_interview(session: Session, *, interview_id: int, now: datetime) -> bool:
+    result = await session.execute(
+        update(InterviewRow)
+        .where(
+            InterviewRow.id == interview_id,
+            InterviewRow.status.in_([InterviewStatus.WAITING.value, InterviewStatus.ACTIVE.value]),
+        )
+        .values(status=InterviewStatus.SKIPPED.value, finished_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

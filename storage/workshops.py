@@ -158,3 +158,15 @@ async def list_workshops_run_by(
     )
     found = [_to_workshop(row) for row in rows]
     return [w for w in found if w.can_be_changed_by(user_id)][:limit]
+
+
+async def list_collecting_workshops(session: Session, *, team_id: str) -> list[Workshop]:
+    rows = await session.scalars(
+        select(WorkshopRow)
+        .where(
+            WorkshopRow.team_id == team_id,
+            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
+        )
+        .order_by(WorkshopRow.id)
+    )
+    return [_to_workshop(row) for row in rows]

@@ -14,6 +14,7 @@ def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) ->
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
     events.register(app, services.interviews, renderer)
+    events.register_lifecycle(app, services.lifecycle, renderer)
     reminder_actions.register(app, services.reminders, renderer)
     home.register(app, services, renderer)
     errors.register(app, renderer)

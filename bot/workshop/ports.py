@@ -56,6 +56,7 @@ class NoticeKind(StrEnum):
     REMINDED = "reminded"
     WORKSHOP_CANCELLED = "workshop_cancelled"
     FORGOTTEN = "forgotten"
+    PERSON_DEACTIVATED = "person_deactivated"
 
 
 class Notice(Frozen):

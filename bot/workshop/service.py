@@ -21,6 +21,7 @@ from bot.workshop.exchange import ExportFormat, render
 from bot.workshop.home import HomeOverview, home_overview
 from bot.workshop.interview import interviews_to_start
 from bot.workshop.interviewing import Interviewer
+from bot.workshop.lifecycle import Lifecycle
 from bot.workshop.model import Workshop
 from bot.workshop.planning import StartRequest, find_problems, plan_workshop
 from bot.workshop.ports import Clock, Directory, Messenger, Notice, NoticeKind, SharedFile
@@ -202,6 +203,13 @@ class Services:
             messenger=messenger,
             clock=clock,
             template=template,
+            interviewer=self.interviews,
+            summaries=self.summaries,
+        )
+        self.lifecycle = Lifecycle(
+            database=database,
+            messenger=messenger,
+            clock=clock,
             interviewer=self.interviews,
             summaries=self.summaries,
         )
