@@ -34,8 +34,11 @@ class StartArguments(Frozen):
     roles: tuple[RoleRequest, ...]
     mode: InterviewMode = InterviewMode.IN_TURN
     co_facilitators: tuple[str, ...] = ()
+    named: bool = False  # quote people by name in the summary
 
 
+YES_NO = {"yes": True, "y": True, "true": True, "on": True, "no": False, "n": False,
+          "false": False, "off": False}  # fmt: skip
 CO_FACILITATOR_WORDS = frozenset({"co", "cofacilitator", "cofacilitators", "co-facilitator",
                                   "co-facilitators", "facilitators"})  # fmt: skip
 
@@ -61,6 +64,7 @@ def parse_start_arguments(text: str) -> StartArguments:
     title_words: list[str] = []
     roles: dict[str, list[str]] = {}
     mode = InterviewMode.IN_TURN
+    named = False
     last_role: str | None = None
     for token in tokens:
         key, equals, value = token.partition("=")
@@ -68,6 +72,12 @@ def parse_start_arguments(text: str) -> StartArguments:
             key = key.strip().casefold()
             if not key:
                 raise BadStartCommand(detail=f"`{token}` has no role before the =")
+            if key in ("named", "names"):
+                if value.casefold() not in YES_NO:
+                    raise BadStartCommand(detail="named is `yes` or `no`")
+                named = YES_NO[value.casefold()]
+                last_role = None
+                continue
             if key == "mode":
                 if value.casefold() not in MODE_WORDS:
                     raise BadStartCommand(detail="mode is `in-turn` or `all`")
@@ -94,6 +104,7 @@ def parse_start_arguments(text: str) -> StartArguments:
         roles=tuple(RoleRequest(word=key, user_ids=tuple(ids)) for key, ids in roles.items()),
         mode=mode,
         co_facilitators=tuple(dict.fromkeys(co_facilitators)),
+        named=named,
     )
 
 

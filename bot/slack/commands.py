@@ -107,7 +107,9 @@ async def run_p2p_command(
                     title=arguments.title,
                     roles=arguments.roles,
                     mode=arguments.mode,
-                    details=WorkshopDetails(co_facilitators=arguments.co_facilitators),
+                    details=WorkshopDetails(
+                        co_facilitators=arguments.co_facilitators, named=arguments.named
+                    ),
                 )
             )
         case Subcommand.SUMMARY:

@@ -82,6 +82,7 @@ class SetupBlock(StrEnum):
     MODE = "mode"
     DEADLINE = "deadline"
     CO_FACILITATORS = "co_facilitators"
+    NAMED = "named"
     ROLE = "role"
 
     def for_role(self, key: str) -> str:

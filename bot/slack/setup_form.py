@@ -143,6 +143,15 @@ def build_setup_form(
             optional=True,
         )
     )
+    named = {"text": plain(say("named_option")), "value": "named"}
+    blocks.append(
+        _input(
+            SetupBlock.NAMED,
+            say("named_label"),
+            {"type": "checkboxes", "options": [named]},
+            optional=True,
+        )
+    )
     return {
         "type": "modal",
         "callback_id": CallbackId.START_WORKSHOP,
@@ -181,6 +190,7 @@ def read_setup_form(view: dict[str, Any], template: PathTemplate, user_id: str) 
         co_facilitators=tuple(
             _value(values, SetupBlock.CO_FACILITATORS).get("selected_users") or ()
         ),
+        named=bool(_value(values, SetupBlock.NAMED).get("selected_options")),
     )
     roles = tuple(
         RoleRequest(

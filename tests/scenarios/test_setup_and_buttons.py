@@ -33,6 +33,8 @@ async def test_start_without_roles_opens_the_form_and_shows_mistakes_inline(
             "role:engineering": {"value": [harness["erin"]]},
             "change": {"value": "Apple Pay at checkout"},
             "mode": {"value": "all_at_once"},
+            "named": {"value": ["named"]},
+            "co_facilitators": {"value": [harness["mark"]]},
         },
     )
     await harness.slack.settle()
@@ -45,6 +47,8 @@ async def test_start_without_roles_opens_the_form_and_shows_mistakes_inline(
     assert workshop is not None
     assert [s.name for s in workshop.stages] == ["Idea", "Build", "Ship"]
     assert workshop.details.change == "Apple Pay at checkout"
+    assert workshop.details.named is True
+    assert workshop.details.co_facilitators == (harness["mark"],)
 
 
 async def test_start_is_refused_before_the_form_when_a_workshop_is_running(

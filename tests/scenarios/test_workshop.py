@@ -55,12 +55,20 @@ def from_bot(harness: Harness, name: str) -> int:
     return sum(1 for m in harness.slack.dm_messages(harness[name]) if m.user != harness[name])
 
 
-async def answer_all_by_typing(harness: Harness, name: str) -> int:
-    """Answer each question as it comes, until p2p has no more for this person."""
+MENU_ANSWERS = {"lead_time": "1 week", "receive_pca": "most of the time", "rework": "rarely"}
+
+
+async def answer_all_by_typing(harness: Harness, name: str, *, menus: bool = False) -> int:
+    """Answer each question as it comes, until p2p has no more for this person; with
+    ``menus``, some answers are picked from the quick-answer menu instead of typed."""
     answered = 0
     while (message := open_question(harness, name)) is not None:
         before = from_bot(harness, name)
-        await harness.slack.send_dm(harness[name], typed_answer(question_key(message)))
+        base = question_key(message).rsplit(".", 1)[-1]
+        if menus and base in MENU_ANSWERS:
+            await harness.slack.click(harness[name], "quick_answer_pick", value=MENU_ANSWERS[base])
+        else:
+            await harness.slack.send_dm(harness[name], typed_answer(question_key(message)))
         await harness.slack.wait_for(
             lambda b=before, ts=message.ts: (
                 from_bot(harness, name) > b and is_closed(harness, name, ts)
@@ -112,7 +120,7 @@ async def test_a_workshop_runs_in_turn_from_start_to_summary(harness: Harness) -
 async def test_every_delivery_twice_stores_and_sends_everything_once(harness: Harness) -> None:
     harness.slack.deliver_twice = True
     await harness.command("fran", "start Twice product=@priya")
-    answered = await answer_all_by_typing(harness, "priya")
+    answered = await answer_all_by_typing(harness, "priya", menus=True)
     await harness.slack.settle()
     questions = [
         m for m in harness.slack.dm_messages(harness["priya"]) if m.user != harness["priya"]
@@ -129,6 +137,10 @@ async def test_every_delivery_twice_stores_and_sends_everything_once(harness: Ha
         assert workshop is not None
         stored = await interviews.list_answers(session, workshop_id=workshop.id)
     assert len(stored) == answered
+    picked = [a for a in stored if a.question_key.endswith(".lead_time")]
+    assert [a.raw_text for a in picked] == ["1 week"] * 3, "menu clicks, each stored once"
+    clicks = [d for d in harness.slack.deliveries if d.kind == "interactive"]
+    assert len(clicks) >= 2 * len(picked), "every click arrived twice"
     assert len(harness.channel_texts()) == 2, "one announcement, one summary"
 
 

@@ -78,3 +78,13 @@ def test_unclosed_quote_and_long_title_are_refused() -> None:
         parse_start_arguments('"Checkout eng=<@U1>')
     with pytest.raises(BadStartCommand):
         parse_start_arguments("x" * 151 + " eng=<@U1>")
+
+
+def test_named_and_co_facilitators() -> None:
+    parsed = parse_start_arguments("X eng=<@U1> co=<@U7>,<@U8> named=yes")
+    assert parsed.named is True
+    assert parsed.co_facilitators == ("U7", "U8")
+    assert [r.word for r in parsed.roles] == ["eng"]
+    assert parse_start_arguments("X eng=<@U1>").named is False
+    with pytest.raises(BadStartCommand):
+        parse_start_arguments("X eng=<@U1> named=perhaps")
