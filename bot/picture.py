@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -31,7 +31,7 @@ from bot.picture_layout import (
     Rect,
     layout_path,
 )
-from bot.rendering import format_days, format_percent
+from bot.rendering import Renderer, format_days, format_percent
 from bot.workshop.metrics_model import PathAnalysis
 
 Colour = tuple[int, int, int]
@@ -60,14 +60,7 @@ HEAT_STOPS: Final[tuple[Colour, ...]] = (
     (128, 0, 38),
 )
 
-TITLE_FALLBACK: Final = "Path to production"
-TILE_LABELS: Final = ("Total lead time", "Total hands-on time", "Flow efficiency", "Rolled %C&A")
 TILE_ACCENTS: Final[tuple[Colour, ...]] = (WAIT, PROCESS, PROCESS, HEAT_STOPS[3])
-UNKNOWN: Final = "unknown"
-FLOW_HEADING: Final = "Stages and hand-offs"
-TIME_HEADING: Final = "Where the time goes"
-NO_OWNER: Final = "No owner"
-NO_FIGURES: Final = "no figures"
 
 _ASCII_EXTRAS: Final = frozenset("…·")
 _ASCII_PUNCTUATION: Final = str.maketrans(
@@ -78,6 +71,16 @@ FONT_FILES: Final[dict[bool, tuple[str, ...]]] = {
     False: ("DejaVuSans.ttf",),
     True: ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"),
 }
+
+
+class PictureWords:
+    """The picture's words, from prompts/messages/picture.j2."""
+
+    def __init__(self, renderer: Renderer | None = None) -> None:
+        self.renderer = renderer or Renderer(for_slack=False)
+
+    def __call__(self, macro: str, **values: Any) -> str:
+        return self.renderer.message(f"picture.{macro}", **values)
 
 
 @dataclass(frozen=True)
@@ -171,11 +174,15 @@ def picture_size(analysis: PathAnalysis, *, scale: float = 1.0) -> tuple[int, in
     return layout.width, layout.height
 
 
-def render_path_png(analysis: PathAnalysis, *, scale: float = 1.0) -> bytes:
+def render_path_png(
+    analysis: PathAnalysis, *, scale: float = 1.0, words: PictureWords | None = None
+) -> bytes:
     """The picture of the path as PNG bytes; about 1800 px wide at scale 1."""
     layout = layout_path(analysis, scale=scale)
     image = Image.new("RGB", (layout.width, layout.height), WHITE)
-    painter = _Painter(ImageDraw.Draw(image), layout.scale, analysis.hours_per_day)
+    painter = _Painter(
+        ImageDraw.Draw(image), layout.scale, analysis.hours_per_day, words or PictureWords()
+    )
     painter.title(layout, analysis)
     painter.flow(layout)
     painter.timeline(layout)
@@ -188,7 +195,10 @@ Anchor = Literal["lm", "mm", "rm"]
 
 
 class _Painter:
-    def __init__(self, draw: ImageDraw.ImageDraw, scale: float, hours_per_day: float) -> None:
+    def __init__(
+        self, draw: ImageDraw.ImageDraw, scale: float, hours_per_day: float, say: PictureWords
+    ) -> None:
+        self.say = say
         self.draw = draw
         self.scale = scale
         self.hours_per_day = hours_per_day
@@ -226,32 +236,33 @@ class _Painter:
         rect = layout.title
         self.text(
             (rect.x0, rect.centre_y),
-            analysis.title or TITLE_FALLBACK,
+            analysis.title or self.say("title_fallback"),
             self.face(38, bold=True),
             width=rect.width,
         )
-        count = len(analysis.stages)
-        details = [
-            f"Path to production · {count} stage{'' if count == 1 else 's'}",
-            f"{analysis.roles_answered} of {analysis.roles_total} roles answered",
-            f"times in working days of {analysis.hours_per_day:g} h",
-        ]
         subtitle = layout.subtitle
         self.text(
             (subtitle.x0, subtitle.centre_y),
-            " · ".join(details),
+            self.say(
+                "subtitle",
+                stages=len(analysis.stages),
+                answered=analysis.roles_answered,
+                total=analysis.roles_total,
+                hours=f"{analysis.hours_per_day:g}",
+            ),
             self.face(20),
             MUTED,
             width=subtitle.width,
         )
         values = (
-            _days_or_unknown(analysis.lead_days, analysis.hours_per_day),
-            _days_or_unknown(analysis.process_days, analysis.hours_per_day),
-            _percent_or_unknown(analysis.flow_efficiency),
-            _percent_or_unknown(analysis.rolled_pca),
+            _days_or_unknown(analysis.lead_days, analysis.hours_per_day, self.say),
+            _days_or_unknown(analysis.process_days, analysis.hours_per_day, self.say),
+            _percent_or_unknown(analysis.flow_efficiency, self.say),
+            _percent_or_unknown(analysis.rolled_pca, self.say),
         )
+        labels = [self.say(f"tile_{name}") for name in ("lead", "process", "efficiency", "rolled")]
         for tile, label, value, accent in zip(
-            layout.tiles, TILE_LABELS, values, TILE_ACCENTS, strict=True
+            layout.tiles, labels, values, TILE_ACCENTS, strict=True
         ):
             self.tile(tile, label, value, accent)
 
@@ -265,21 +276,25 @@ class _Painter:
         inner = rect.width - self.px(40)
         x = rect.x0 + self.px(26)
         self.text((x, rect.y0 + self.px(26)), label, self.face(20), MUTED, width=inner)
-        colour = MUTED if value == UNKNOWN else INK
+        colour = MUTED if value == self.say("unknown") else INK
         self.text((x, rect.y0 + self.px(66)), value, self.face(40, bold=True), colour, width=inner)
 
     # Stages, lanes and hand-offs
 
     def flow(self, layout: PathLayout) -> None:
         heading = layout.flow_heading
-        self.text((heading.x0, heading.centre_y), FLOW_HEADING, self.face(26, bold=True))
+        self.text(
+            (heading.x0, heading.centre_y), self.say("flow_heading"), self.face(26, bold=True)
+        )
         self.flow_legend(layout)
         for index, lane in enumerate(layout.lanes):
             rect = lane.rect
             if index % 2 == 0:
                 self.draw.rectangle((rect.x0, rect.y0, rect.x1, rect.y1 - 1), STRIPE)
             self.draw.line((rect.x0, rect.y1 - 1, rect.x1, rect.y1 - 1), RULE, self.px(1))
-            label, colour = (lane.role, INK) if lane.role is not None else (NO_OWNER, MUTED)
+            label, colour = (
+                (lane.role, INK) if lane.role is not None else (self.say("no_owner"), MUTED)
+            )
             face = self.face(21, bold=True)
             lines = face.wrap(label, layout.label_right - rect.x0 - self.px(24))
             spacing = self.px(26)
@@ -304,28 +319,28 @@ class _Painter:
         connectors = layout.connectors
         y, x = layout.flow_heading.centre_y, layout.flow_heading.x1
         if any(c.handoff is None for c in connectors):
-            x = self.legend_label(x, y, "no hand-off") - self.px(54)
+            x = self.legend_label(x, y, self.say("no_handoff")) - self.px(54)
             self.arrow(((x, y), (x + self.px(44), y)), FLOW, self.px(3), None)
             x -= self.px(36)
         if any(c.dispute_at is not None for c in connectors):
-            x = self.legend_label(x, y, "sender and receiver disagree") - self.px(42)
+            x = self.legend_label(x, y, self.say("disputed")) - self.px(42)
             self.dispute_mark((x + self.px(BADGE_RADIUS), y))
             x -= self.px(36)
         if any(c.rank is not None for c in connectors):
-            x = self.legend_label(x, y, "hottest hand-offs") - self.px(10)
+            x = self.legend_label(x, y, self.say("hottest")) - self.px(10)
             for rank in (3, 2, 1):
                 x -= self.px(2 * BADGE_RADIUS + 4)
                 self.rank_badge((x + self.px(BADGE_RADIUS), y), rank, heat_colour(1.0))
             x -= self.px(36)
         if any(c.handoff is not None for c in connectors):
             half, gradient = self.px(9), self.px(160)
-            x = self.legend_label(x, y, "hot") - self.px(8) - gradient
+            x = self.legend_label(x, y, self.say("hot")) - self.px(8) - gradient
             for step in range(gradient):
                 colour = heat_colour(step / max(gradient - 1, 1))
                 self.draw.line((x + step, y - half, x + step, y + half), colour)
             self.draw.rectangle((x, y - half, x + gradient, y + half), outline=CONNECTOR_EDGE)
-            x = self.legend_label(x - self.px(8), y, "cool")
-            self.legend_label(x - self.px(10), y, "Hand-off heat:", INK, bold=True)
+            x = self.legend_label(x - self.px(8), y, self.say("cool"))
+            self.legend_label(x - self.px(10), y, self.say("heat"), INK, bold=True)
 
     def legend_label(
         self, right: int, y: int, label: str, colour: Colour = MUTED, bold: bool = False
@@ -443,7 +458,9 @@ class _Painter:
 
     def timeline(self, layout: PathLayout) -> None:
         heading = layout.time_heading
-        self.text((heading.x0, heading.centre_y), TIME_HEADING, self.face(26, bold=True))
+        self.text(
+            (heading.x0, heading.centre_y), self.say("time_heading"), self.face(26, bold=True)
+        )
         self.time_legend(layout)
         area = layout.bar_area
         for index, bar in enumerate(layout.bars):
@@ -460,15 +477,15 @@ class _Painter:
 
     def time_legend(self, layout: PathLayout) -> None:
         y, x = layout.time_heading.centre_y, layout.time_heading.x1
-        items = [(PROCESS, "hands-on time (PT)"), (WAIT, "waiting")]
+        items = [(PROCESS, self.say("hands_on")), (WAIT, self.say("waiting"))]
         if any(bar.unsplit is not None for bar in layout.bars):
-            items.append((UNSPLIT, "elapsed, hands-on time unknown"))
+            items.append((UNSPLIT, self.say("unsplit")))
         size = self.px(20)
         for colour, label in reversed(items):
             x = self.legend_label(x, y, label) - self.px(8) - size
             self.draw.rectangle((x, y - size // 2, x + size, y + size // 2), colour)
             x -= self.px(32)
-        self.legend_label(x, y, "LT = lead time, elapsed")
+        self.legend_label(x, y, self.say("lead_note"))
 
     def bar(self, bar: Bar, layout: PathLayout) -> None:
         row = bar.row
@@ -483,7 +500,7 @@ class _Painter:
                 self.draw.rectangle((part.x0, part.y0, part.x1 - 1, part.y1 - 1), colour)
         if not bar.parts.known:
             x = layout.bar_area.x0
-            self.text((x, y), NO_FIGURES, self.face(19), MUTED)
+            self.text((x, y), self.say("no_figures"), self.face(19), MUTED)
             return
         lead = stage.lead_days
         figures = (
@@ -493,17 +510,17 @@ class _Painter:
         self.text((bar.figures.x0, y), figures, self.face(19), INK, width=bar.figures.width)
 
 
-def _days_or_unknown(days: float | None, hours_per_day: float) -> str:
+def _days_or_unknown(days: float | None, hours_per_day: float, say: PictureWords) -> str:
     if days is None:
-        return UNKNOWN
+        return say("unknown")
     number, unit = format_days(days, hours_per_day).split(" ")
     word = {"d": "day", "h": "hour"}[unit]
-    return f"{number} {word}" if number == "1" else f"{number} {word}s"
+    return f"{number} {say(word if number == '1' else word + 's')}"
 
 
-def _percent_or_unknown(fraction: float | None) -> str:
+def _percent_or_unknown(fraction: float | None, say: PictureWords) -> str:
     if fraction is None:
-        return UNKNOWN
+        return say("unknown")
     if 0 < fraction < 0.001:
         return "<0.1%"
     return format_percent(fraction, 1 if fraction < 0.1 else 0)
