@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -21,7 +19,8 @@ from storage import interviews, jobs, workshops
 from storage.db import Database
 from tests.fakes import FakeClock
 from tests.scenarios.conftest import BOT_TOKEN, SIGNING_SECRET, Harness
-from tests.scenarios.test_serve_process import clean_environment, free_port, wait_healthy
+from tests.scenarios.test_serve_process import serving as serve_process
+from tests.scenarios.test_serve_process import wait_healthy
 
 PEOPLE = 100
 
@@ -82,38 +81,16 @@ def serving(
     slack: Sandbox, database_url: str, cwd: Path
 ) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """`p2p serve` polling for due reminders every 0.2 s, at any hour, any day."""
-    port = free_port()
-    env = clean_environment(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
-        PORT=str(port),
+    with serve_process(
+        slack,
+        database_url,
+        cwd,
         LOG_LEVEL="INFO",
         SCHEDULER_INTERVAL_SECONDS="0.2",
         WORKING_HOURS="00:00-24:00",  # the test must not depend on when it runs
         WORKING_DAYS="mon-sun",
-    )
-    log = (cwd / f"serve-{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        text=True,
-    )
-    try:
-        yield process, port
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
+    ) as served:
+        yield served
 
 
 def server_logs(folder: Path) -> list[str]:

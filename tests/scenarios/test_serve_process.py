@@ -70,8 +70,9 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    slack: Sandbox, database_url: str, cwd: Path
+    slack: Sandbox, database_url: str, cwd: Path, **settings: str
 ) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`p2p serve` as a process against the sandbox; its log goes to cwd/serve-PORT.log."""
     port = free_port()
     env = clean_environment(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -81,12 +82,14 @@ def serving(
         PORT=str(port),
         LOG_LEVEL="WARNING",
     )
+    env.update(settings)
+    log = (cwd / f"serve-{port}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve"],
         env=env,
         cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
         text=True,
     )
     try:
@@ -99,16 +102,13 @@ def serving(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if process.stdout:
-            process.stdout.close()
-        if process.stderr:
-            process.stderr.close()
+        log.close()
 
 
 async def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
     async with aiohttp.ClientSession() as session:
         for _ in range(200):
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert process.poll() is None, "p2p serve stopped; see its serve-*.log"
             try:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                     if response.status == 200:
