@@ -115,7 +115,7 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
             print(line, flush=True)
 
     # The scripted team answers a hundred times faster than people type, which would trip
-    # Slack's per-minute limits on updating messages; the tests keep the limits on.
+    # Slack's per-minute limits on updating messages; the rate-limit tests exercise them.
     sandbox = Sandbox(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
     await sandbox.start()
     settings = Settings(
