@@ -18,6 +18,7 @@ from bot.workshop.planning import (
     StartRequest,
     format_stage_lines,
     parse_stage_lines,
+    role_key_for,
 )
 from bot.workshop.questions import PathTemplate
 
@@ -111,6 +112,23 @@ def build_setup_form(
                 optional=True,
             )
         )
+    for slot in range(1, EXTRA_ROLE_SLOTS + 1):
+        blocks.append(
+            _input(
+                extra_role_block(slot, "name"),
+                say("extra_role_label", number=slot),
+                _text(placeholder=say("extra_role_placeholder"), max_length=60),
+                optional=True,
+            )
+        )
+        blocks.append(
+            _input(
+                extra_role_block(slot, "people"),
+                say("extra_people_label", number=slot),
+                {"type": "multi_users_select", "placeholder": plain(say("role_placeholder"))},
+                optional=True,
+            )
+        )
     blocks.append(context(say("roles_hint", roles=roles_hint)))
     in_turn = {
         "text": plain(say("mode_in_turn")),
@@ -163,6 +181,24 @@ def build_setup_form(
     }
 
 
+EXTRA_ROLE_SLOTS = 2
+
+
+def extra_role_block(slot: int, part: str) -> str:
+    return f"extra_role:{slot}:{part}"
+
+
+def _extra_role_blocks(view: dict[str, Any]) -> dict[str, str]:
+    """ "role:<key>" of each role the facilitator added → its people block in the form."""
+    values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+    found: dict[str, str] = {}
+    for slot in range(1, EXTRA_ROLE_SLOTS + 1):
+        name = str(_value(values, extra_role_block(slot, "name")).get("value") or "").strip()
+        if name:
+            found[SetupBlock.ROLE.for_role(role_key_for(name))] = extra_role_block(slot, "people")
+    return found
+
+
 def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
     return dict((values.get(block_id) or {}).get(SETUP_INPUT) or {})
 
@@ -201,6 +237,13 @@ def read_setup_form(view: dict[str, Any], template: PathTemplate, user_id: str) 
         )
         for role in template.roles
     )
+    extra_names: list[str] = []
+    for slot in range(1, EXTRA_ROLE_SLOTS + 1):
+        name = str(_value(values, extra_role_block(slot, "name")).get("value") or "").strip()
+        people = tuple(_value(values, extra_role_block(slot, "people")).get("selected_users") or ())
+        if name:
+            extra_names.append(name)
+            roles += (RoleRequest(word=role_key_for(name), user_ids=people),)
     return StartRequest(
         team_id=state.team_id,
         channel_id=state.channel_id,
@@ -210,18 +253,26 @@ def read_setup_form(view: dict[str, Any], template: PathTemplate, user_id: str) 
         mode=mode,
         stages=parse_stage_lines(text(SetupBlock.STAGES)),
         details=details,
+        extra_roles=tuple(extra_names),
     )
 
 
 def form_errors(
-    problems: list[WorkshopError], renderer: Renderer, template: PathTemplate
+    problems: list[WorkshopError],
+    renderer: Renderer,
+    template: PathTemplate,
+    view: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Each problem beside its field, the first per field; Slack shows them inline."""
     first_role = SetupBlock.ROLE.for_role(template.roles[0].key)
+    inputs = {b.get("block_id") for b in (view or {}).get("blocks", []) if b.get("type") == "input"}
+    extra = _extra_role_blocks(view or {})
     errors: dict[str, str] = {}
     for problem in problems:
         field = problem.field or SetupBlock.TITLE
         block = first_role if field == "roles" else field
+        if inputs and block not in inputs:
+            block = extra.get(block, SetupBlock.STAGES)
         errors.setdefault(
             block, renderer.message(f"errors.{problem.message}", **problem.context)[:2000]
         )

@@ -26,7 +26,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
         request = read_setup_form(view, service.template, str(body["user"]["id"]))
         problems = service.find_problems(request)
         if problems:
-            errors = form_errors(problems, renderer, service.template)
+            errors = form_errors(problems, renderer, service.template, view)
             await ack(response_action="errors", errors=errors)
             return
         await ack()

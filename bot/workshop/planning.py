@@ -27,7 +27,7 @@ from bot.workshop.model import (
     WorkshopDetails,
     WorkshopPlan,
 )
-from bot.workshop.questions import PathTemplate
+from bot.workshop.questions import PathTemplate, TemplateRole
 
 MAX_STAGES = 20
 MAX_STAGE_NAME = 60
@@ -52,6 +52,25 @@ class StartRequest(Frozen):
     mode: InterviewMode = InterviewMode.IN_TURN
     stages: tuple[StageRequest, ...] | None = None  # None: the template's stages
     details: WorkshopDetails = WorkshopDetails()
+    extra_roles: tuple[str, ...] = ()  # names of roles the facilitator adds to the template
+
+
+def role_key_for(name: str) -> str:
+    """A key for a role the facilitator named: "Security team" → "security-team"."""
+    key = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    if not key or not key[0].isalpha():
+        key = f"role-{key}".rstrip("-")
+    return key[:40]
+
+
+def extended_template(request: StartRequest, template: PathTemplate) -> PathTemplate:
+    extra = tuple(
+        TemplateRole(key=role_key_for(name), name=name.strip()[:60], aliases=())
+        for name in dict.fromkeys(n.strip() for n in request.extra_roles if n.strip())
+        if role_key_for(name) not in {r.key for r in template.roles}
+        and name.strip().casefold() not in {r.name.casefold() for r in template.roles}
+    )
+    return template.with_roles(extra)
 
 
 def parse_stage_lines(text: str) -> tuple[StageRequest, ...]:
@@ -75,6 +94,7 @@ def find_problems(
     request: StartRequest, template: PathTemplate, today: date | None = None
 ) -> list[WorkshopError]:
     """Everything wrong with a request, each naming its field; empty when it can start."""
+    template = extended_template(request, template)
     problems: list[WorkshopError] = []
     known = ", ".join(f"`{r.key}`" for r in template.roles)
     assigned: set[str] = set()
@@ -139,6 +159,7 @@ def plan_workshop(request: StartRequest, template: PathTemplate) -> WorkshopPlan
     problems = find_problems(request, template)
     if problems:
         raise problems[0]
+    template = extended_template(request, template)
     assignments: list[Assignment] = []
     for role_request in request.roles:
         role = template.find_role(role_request.word)

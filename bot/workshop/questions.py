@@ -130,10 +130,21 @@ class PathTemplate(Frozen):
                 raise ValueError(f"stage {stage.name!r} names unknown roles {sorted(unknown)}")
         return self
 
+    def with_roles(self, extra: tuple[TemplateRole, ...]) -> PathTemplate:
+        """The template with the facilitator's own roles added (they own no stage until
+        the stages say so)."""
+        if not extra:
+            return self
+        return self.model_copy(update={"roles": (*self.roles, *extra)})
+
     def find_role(self, word: str) -> TemplateRole | None:
+        """The role a word names: by key or name first, then by alias."""
         word = word.strip().casefold()
         for role in self.roles:
-            if word == role.key or word in (alias.casefold() for alias in role.aliases):
+            if word in (role.key, role.name.casefold()):
+                return role
+        for role in self.roles:
+            if word in (alias.casefold() for alias in role.aliases):
                 return role
         return None
 

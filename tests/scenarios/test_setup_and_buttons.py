@@ -109,3 +109,33 @@ async def test_a_duration_menu_answers_a_duration_question(harness: Harness) -> 
     assert last.question_key == "Idea.process_time"
     assert last.parsed is not None
     assert (last.parsed["low"], last.parsed["unit"]) == (0.5, "days")
+
+
+async def test_the_form_adds_a_role_of_your_own(harness: Harness) -> None:
+    await harness.command("fran", "start Own roles")
+    await harness.slack.submit_view(
+        harness["fran"],
+        {
+            "stages": {"value": "Idea: product\nSecurity review: security"},
+            "role:product": {"value": [harness["priya"]]},
+            "extra_role:1:name": {"value": "Security"},
+            "extra_role:1:people": {"value": [harness["sam"]]},
+            "extra_role:2:name": {"value": "Legal"},
+            "extra_role:2:people": {"value": [harness["mark"]]},
+        },
+    )
+    errors = harness.slack.view_errors(harness["fran"])
+    assert "Legal has people but owns no stage" in errors["extra_role:2:people"]
+    await harness.slack.submit_view(
+        harness["fran"],
+        {
+            "extra_role:2:name": {"value": ""},
+            "extra_role:2:people": {"value": []},
+        },
+    )
+    await harness.slack.settle()
+    async with harness.p2p.database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+    assert workshop is not None
+    assert [r.name for r in workshop.roles] == ["Product Owner", "Security"]
+    assert workshop.stages[1].roles == ("security",)

@@ -112,3 +112,38 @@ def test_problems_name_their_field(changes: dict[str, object], error: type, fiel
 
 def test_a_good_request_has_no_problems() -> None:
     assert find_problems(request(), TEMPLATE, today=date(2026, 6, 1)) == []
+
+
+def test_a_role_of_the_facilitators_own_can_own_stages() -> None:
+    plan = plan_workshop(
+        request(
+            roles=(
+                RoleRequest(word="eng", user_ids=("U1",)),
+                RoleRequest(word="security-team", user_ids=("U2",)),
+            ),
+            stages=parse_stage_lines("Build: eng\nSecurity review: security-team"),
+            extra_roles=("Security team",),
+        ),
+        TEMPLATE,
+    )
+    assert [(r.key, r.name) for r in plan.roles] == [
+        ("engineering", "Engineering"),
+        ("security-team", "Security team"),
+    ]
+    assert [(s.name, s.roles) for s in plan.stages][1] == ("Security review", ("security-team",))
+
+
+def test_an_added_role_that_owns_no_stage_is_named_in_the_problem() -> None:
+    problems = find_problems(
+        request(
+            roles=(
+                RoleRequest(word="eng", user_ids=("U1",)),
+                RoleRequest(word="security", user_ids=("U2",)),
+            ),
+            stages=parse_stage_lines("Build: eng"),
+            extra_roles=("Security",),
+        ),
+        TEMPLATE,
+        today=date(2026, 6, 1),
+    )
+    assert [(type(p), p.field) for p in problems] == [(RoleWithoutStage, "role:security")]
