@@ -33,8 +33,25 @@ class Harness:
         return self.users[name]
 
     async def command(self, user: str, text: str, channel: str | None = None) -> None:
-        await self.slack.slash_command(self.users[user], channel or self.channel, "/p2p", text)
+        """Type /p2p … and wait for p2p's answer: a reply only they see, or a form."""
+        person = self.users[user]
+        replies, forms = len(self.slack.ephemerals(person)), len(self.slack.open_views(person))
+        await self.slack.slash_command(person, channel or self.channel, "/p2p", text)
+        await self.slack.wait_for(
+            lambda: (
+                len(self.slack.ephemerals(person)) > replies
+                or len(self.slack.open_views(person)) > forms
+            ),
+            timeout=30,
+        )
         await self.slack.settle(quiet=0.2)
+
+    async def wait_for_channel(self, count: int, *, containing: str = "") -> None:
+        """Wait until the channel shows ``count`` messages, the last one containing text."""
+        await self.slack.wait_for(
+            lambda: len(self.channel_texts()) == count and containing in self.channel_texts()[-1],
+            timeout=30,
+        )
 
     def ephemeral_texts(self, user: str) -> list[str]:
         return [self.slack.render(e) for e in self.slack.ephemerals(self.users[user])]

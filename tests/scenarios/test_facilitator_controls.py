@@ -41,6 +41,7 @@ async def test_a_late_answer_after_close_updates_the_summary_in_place(harness: H
     await harness.command("fran", "close")
     await harness.slack.settle()
     await answer_all_by_typing(harness, "priya")
+    await harness.wait_for_channel(2, containing="updated with late answers")
     await harness.slack.settle()
     messages = harness.slack.channel_messages(harness.channel)
     assert len(messages) == 2, "the summary is updated, not posted again"

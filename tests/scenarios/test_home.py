@@ -41,6 +41,7 @@ async def test_facilitators_see_progress_and_can_close_from_home(harness: Harnes
     assert "Workshops you run" in text
     assert "0 of 1 interview done" in text
     await harness.slack.click(harness["fran"], "home_close")
+    await harness.slack.wait_for(lambda: "is closed" in (harness.dm_texts("fran") or [""])[-1])
     await harness.slack.settle()
     assert "is closed" in harness.dm_texts("fran")[-1]
     assert len(harness.slack.channel_messages(harness.channel)) == 2, "the summary is posted"

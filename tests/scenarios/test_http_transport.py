@@ -74,7 +74,7 @@ async def test_the_slash_command_is_acknowledged_before_any_slow_work(harness: H
         harness["fran"], harness.channel, "/p2p", "start Checkout product=@priya"
     )
     assert delivery.ok
-    assert delivery.elapsed < 1.0, "acknowledged at once, not after the slow work"
+    assert delivery.elapsed < 2.0, "acknowledged before the 2 s of slow work"
     assert harness.slack.channel_messages(harness.channel) == []
     await harness.slack.wait_for(
         lambda: len(harness.slack.channel_messages(harness.channel)) == 1, timeout=10

@@ -95,6 +95,8 @@ async def test_a_workshop_runs_in_turn_from_start_to_summary(harness: Harness) -
 
     engineering_first = harness.dm_texts("erin")[0]
     assert "Shared Services said they hand this on" in engineering_first.replace("*", "")
+    await harness.wait_for_channel(2, containing="From idea to production")
+    await harness.slack.settle()
     assert len(harness.channel_texts()) == 2, "one announcement and one summary, no spam"
     parent = harness.slack.channel_messages(harness.channel)[-1]
     headline = harness.slack.render(parent)
@@ -121,6 +123,7 @@ async def test_every_delivery_twice_stores_and_sends_everything_once(harness: Ha
     harness.slack.deliver_twice = True
     await harness.command("fran", "start Twice product=@priya")
     answered = await answer_all_by_typing(harness, "priya", menus=True)
+    await harness.wait_for_channel(2, containing="From idea to production")
     await harness.slack.settle()
     questions = [
         m for m in harness.slack.dm_messages(harness["priya"]) if m.user != harness["priya"]
