@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -106,6 +107,9 @@ async def harness(database_url: str, clock: FakeClock) -> AsyncIterator[Harness]
     try:
         yield built
     finally:
+        # Let the bot finish what a test set going before its database is closed.
+        with contextlib.suppress(TimeoutError):
+            await built.slack.settle(quiet=0.2, timeout=10)
         await runner.cleanup()
         await built.p2p.close()
         await built.slack.stop()
