@@ -90,7 +90,11 @@ async def test_a_workshop_runs_in_turn_from_start_to_summary(harness: Harness) -
     assert harness.dm_texts("erin") == [], "later roles wait for their turn"
 
     order = ["priya", "mark", "sam", "erin", "eli", "quinn", "omar", "sofia"]
-    counts = {name: await answer_all_by_typing(harness, name) for name in order}
+    counts = {}
+    for name in order:
+        # In turn: a role's first question comes once the role before has finished.
+        await harness.slack.wait_for(lambda n=name: open_question(harness, n) is not None)
+        counts[name] = await answer_all_by_typing(harness, name)
     assert all(count > 10 for count in counts.values()), counts
 
     engineering_first = harness.dm_texts("erin")[0]
