@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rendering import Renderer, escape_mrkdwn, shorten
+from bot.rendering import Mrkdwn, Renderer, escape_mrkdwn, shorten
 from bot.workshop.errors import WorkshopError
 from bot.workshop.ports import NoticeKind
 
@@ -32,9 +32,8 @@ def test_escape_mrkdwn(raw: str, escaped: str) -> None:
 def test_user_text_in_a_template_is_escaped_but_mentions_made_by_filters_are_not(
     renderer: Renderer,
 ) -> None:
-    text = renderer.message(
-        "channel.stage_quote", label="Pain", role="QA", user_id="U42", text="<!here> & co"
-    )
+    who = Mrkdwn(renderer.message("summary.who", role="QA", user_id="U42", named=True))
+    text = renderer.message("summary.quote_line", label="Pain", who=who, text="<!here> & co")
     assert "<!here>" not in text
     assert "&lt;!here&gt; &amp; co" in text
     assert "<@U42>" in text

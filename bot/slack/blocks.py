@@ -11,9 +11,9 @@ from typing import Any
 
 from bot.rendering import Mrkdwn, Renderer, shorten
 from bot.slack.ids import ActionId, BlockId
-from bot.workshop.analysis import Quote, StageView, Summary
 from bot.workshop.model import Frozen, Workshop
 from bot.workshop.ports import QuestionPrompt
+from bot.workshop.progress import WorkshopProgress
 
 Block = dict[str, Any]
 
@@ -229,65 +229,7 @@ def build_announcement(
     )
 
 
-def build_summary_message(summary: Summary, renderer: Renderer) -> SlackMessage:
-    """The channel summary: a header, progress, then one section per stage."""
-    blocks: list[Block] = [
-        header(renderer.message("channel.summary_header", title=summary.title)),
-        context(
-            renderer.message(
-                "channel.summary_progress",
-                done=summary.roles_done,
-                total=len(summary.progress),
-                complete=summary.complete,
-            )
-        ),
-    ]
-    for stage in summary.stages:
-        lines = [renderer.message("channel.stage_heading", **_stage_fields(stage))]
-        if not stage.quotes:
-            lines.append(renderer.message("channel.stage_empty", roles=list(stage.roles)))
-        lines.extend(_quote_lines(stage.quotes, renderer))
-        blocks.append({"type": "divider"})
-        blocks.append(section("\n".join(lines)))
-    if summary.role_notes:
-        lines = [renderer.message("channel.notes_heading")]
-        lines.extend(_quote_lines(summary.role_notes, renderer))
-        blocks.append({"type": "divider"})
-        blocks.append(section("\n".join(lines)))
-    if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1]
-        blocks.append(context(renderer.message("channel.more_in_thread", count=1)))
-    return SlackMessage(
-        text=renderer.message("channel.summary_fallback", title=summary.title),
-        blocks=tuple(blocks),
-    )
-
-
-def _stage_fields(stage: StageView) -> dict[str, Any]:
-    return {"position": stage.position, "name": stage.name, "roles": list(stage.roles)}
-
-
-def _quote_lines(quotes: Sequence[Quote], renderer: Renderer) -> list[str]:
-    """Quote lines that fit one section, with a note for those that did not."""
-    lines: list[str] = []
-    used = 200  # room for the heading
-    for index, quote in enumerate(quotes):
-        line = renderer.message(
-            "channel.stage_quote",
-            label=quote.label,
-            role=quote.role,
-            user_id=quote.user_id,
-            text=quote.text,
-        )
-        if used + len(line) + 1 > MAX_SECTION - 100:
-            lines.append(renderer.message("channel.more_in_thread", count=len(quotes) - index))
-            break
-        lines.append(line)
-        used += len(line) + 1
-    return lines
-
-
-def build_status_message(summary: Summary, renderer: Renderer) -> SlackMessage:
+def build_status_message(summary: WorkshopProgress, renderer: Renderer) -> SlackMessage:
     lines = [
         renderer.message(
             "commands.status_header",

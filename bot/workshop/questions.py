@@ -159,14 +159,8 @@ class QuickAnswers(Frozen):
         return self.percents if kind is QuestionKind.PERCENT else ()
 
 
-class SummaryChoice(Frozen):
-    stage: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-
-
 class QuestionBank(Frozen):
     quick_answers: QuickAnswers = QuickAnswers()
-    summary: SummaryChoice = SummaryChoice()
     receive: tuple[QuestionTemplate, ...] = ()
     stage: tuple[QuestionTemplate, ...] = Field(min_length=1)
     handover: tuple[QuestionTemplate, ...] = ()

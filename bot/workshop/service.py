@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 from bot.rendering import Renderer
-from bot.workshop.analysis import Summary
 from bot.workshop.archive import WorkshopArchive
 from bot.workshop.controls import FacilitatorDesk
 from bot.workshop.errors import (
@@ -25,6 +24,7 @@ from bot.workshop.lifecycle import Lifecycle
 from bot.workshop.model import Workshop
 from bot.workshop.planning import StartRequest, find_problems, plan_workshop
 from bot.workshop.ports import Clock, Directory, Messenger, Notice, NoticeKind, SharedFile
+from bot.workshop.progress import WorkshopProgress
 from bot.workshop.questions import PathTemplate, QuestionBank
 from bot.workshop.reminders import Reminders, UnknownDirectory
 from bot.workshop.revisions import Revisions
@@ -127,7 +127,7 @@ class WorkshopService:
             raise NoActiveWorkshop()
         return workshop
 
-    async def status(self, *, team_id: str, channel_id: str) -> Summary:
+    async def status(self, *, team_id: str, channel_id: str) -> WorkshopProgress:
         workshop = await self._channel_workshop(team_id=team_id, channel_id=channel_id)
         return await self.summaries.progress(workshop.id)
 

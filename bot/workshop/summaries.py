@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.workshop.analysis import Summary, build_summary
 from bot.workshop.errors import WorkshopNotFound
 from bot.workshop.metrics import analyse_path
 from bot.workshop.metrics_model import PathAnalysis
 from bot.workshop.model import Answer, Interview, Workshop, WorkshopStatus
 from bot.workshop.ports import Messenger
+from bot.workshop.progress import WorkshopProgress, workshop_progress
 from bot.workshop.questions import QuestionBank
 from bot.workshop.themes import ThemeBook
 from storage import interviews, workshops
@@ -46,10 +46,10 @@ class SummaryDesk:
     async def _load(self, workshop_id: int) -> tuple[Workshop, list[Interview], list[Answer]]:
         return await load_workshop(self.database, workshop_id=workshop_id)
 
-    async def progress(self, workshop_id: int) -> Summary:
+    async def progress(self, workshop_id: int) -> WorkshopProgress:
         """Who has answered how much: for /p2p status."""
         workshop, everyone, answers = await self._load(workshop_id)
-        return build_summary(workshop, everyone, answers, self.bank)
+        return workshop_progress(workshop, everyone, answers, self.bank)
 
     async def analyse(self, workshop_id: int) -> tuple[Workshop, PathAnalysis]:
         workshop, everyone, answers = await self._load(workshop_id)
