@@ -24,6 +24,17 @@ class CommandFailed(Exception):
     """What went wrong, in one line for stderr."""
 
 
+def add_workshop_options(
+    parser: argparse.ArgumentParser, formats: list[str], default: str, formats_help: str
+) -> None:
+    """--channel | --workshop, --format and --out: for commands that read a stored workshop."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--channel", metavar="C", help="the most recent workshop in channel C")
+    which.add_argument("--workshop", metavar="ID", type=int, help="the workshop with this id")
+    parser.add_argument("--format", choices=formats, default=default, help=formats_help)
+    parser.add_argument("--out", metavar="PATH", type=Path, help="write here, not to stdout")
+
+
 def add_exchange_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `export` and `import` to the `p2p` command line."""
     export = subparsers.add_parser(
@@ -32,16 +43,12 @@ def add_exchange_commands(subparsers: argparse._SubParsersAction[argparse.Argume
         description="Print a stored workshop. With neither --channel nor --workshop, the most "
         "recent one.",
     )
-    which = export.add_mutually_exclusive_group()
-    which.add_argument("--channel", metavar="C", help="the most recent workshop in channel C")
-    which.add_argument("--workshop", metavar="ID", type=int, help="the workshop with this id")
-    export.add_argument(
-        "--format",
-        choices=[f.value for f in ExportFormat],
-        default=ExportFormat.JSON.value,
-        help="json (default; `p2p import` reads it back), md or csv",
+    add_workshop_options(
+        export,
+        [f.value for f in ExportFormat],
+        ExportFormat.JSON.value,
+        "json (default; `p2p import` reads it back), md or csv",
     )
-    export.add_argument("--out", metavar="PATH", type=Path, help="write here, not to stdout")
     imported = subparsers.add_parser(
         "import",
         help="store a workshop from a `p2p export` JSON file, as a new workshop",

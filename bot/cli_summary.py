@@ -8,9 +8,13 @@ import asyncio
 import json
 import sys
 from enum import StrEnum
-from pathlib import Path
 
-from bot.cli_exchange import CommandFailed, describe_not_found, sqlite_file
+from bot.cli_exchange import (
+    CommandFailed,
+    add_workshop_options,
+    describe_not_found,
+    sqlite_file,
+)
 from bot.picture import render_path_png
 from bot.rendering import Renderer
 from bot.settings import Settings
@@ -44,16 +48,12 @@ def add_summary_command(subparsers: argparse._SubParsersAction[argparse.Argument
         description="The assembled path of a stored workshop: metrics, hand-offs, themes and "
         "open questions. With neither --channel nor --workshop, the most recent one.",
     )
-    which = summary.add_mutually_exclusive_group()
-    which.add_argument("--channel", metavar="C", help="the most recent workshop in channel C")
-    which.add_argument("--workshop", metavar="ID", type=int, help="the workshop with this id")
-    summary.add_argument(
-        "--format",
-        choices=[f.value for f in SummaryFormat],
-        default=SummaryFormat.MD.value,
-        help="md (default), json, blocks (the Slack messages) or png (needs --out)",
+    add_workshop_options(
+        summary,
+        [f.value for f in SummaryFormat],
+        SummaryFormat.MD.value,
+        "md (default), json, blocks (the Slack messages) or png (needs --out)",
     )
-    summary.add_argument("--out", metavar="PATH", type=Path, help="write here, not to stdout")
 
 
 def run_summary_command(arguments: argparse.Namespace, settings: Settings) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from bot.rendering import Mrkdwn, Renderer, shorten
 from bot.slack.ids import ActionId, BlockId
 from bot.workshop.model import Frozen, Workshop
-from bot.workshop.ports import QuestionPrompt
+from bot.workshop.ports import Notice, QuestionPrompt
 from bot.workshop.progress import WorkshopProgress
 
 Block = dict[str, Any]
@@ -65,6 +65,11 @@ def fit(text: str, limit: int) -> str:
         used += len(line) + 1
     result = "\n".join(lines)
     return result if result.endswith("…") else result + "\n…"
+
+
+def notice_text(notice: Notice, renderer: Renderer) -> str:
+    """The words for a notice (prompts/messages/notices.j2)."""
+    return renderer.message(f"notices.{notice.kind.value}", **notice.context)
 
 
 def build_text_message(text: str) -> SlackMessage:

@@ -8,7 +8,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
-from bot.slack.blocks import SlackMessage, build_status_message, build_text_message, button
+from bot.slack.blocks import (
+    SlackMessage,
+    build_status_message,
+    build_text_message,
+    button,
+    notice_text,
+)
 from bot.slack.command_text import parse_command, parse_person, parse_start_arguments
 from bot.slack.errors import reporting_errors
 from bot.slack.ids import ActionId, Command, Subcommand
@@ -60,7 +66,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
 
 
 def _notice(notice: Notice, renderer: Renderer) -> SlackMessage:
-    return build_text_message(renderer.message(f"notices.{notice.kind.value}", **notice.context))
+    return build_text_message(notice_text(notice, renderer))
 
 
 def _confirmation(question: str, action_id: str, value: str, renderer: Renderer) -> SlackMessage:

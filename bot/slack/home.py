@@ -118,17 +118,12 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
         team_id = str((body.get("team") or {}).get("id", ""))
         user_id = str(body["user"]["id"])
         async with reporting_errors(body=body, client=client, renderer=renderer):
-            await run_home_button(services, renderer, client, action, team_id, user_id)
+            await run_home_button(services, action, team_id, user_id)
             await publish_home(client, services, renderer, team_id=team_id, user_id=user_id)
 
 
 async def run_home_button(
-    services: Services,
-    renderer: Renderer,
-    client: AsyncWebClient,
-    action: dict[str, Any],
-    team_id: str,
-    user_id: str,
+    services: Services, action: dict[str, Any], team_id: str, user_id: str
 ) -> None:
     value = str(action.get("value") or "")
     where = {"team_id": team_id, "channel_id": value, "user_id": user_id}
@@ -141,6 +136,4 @@ async def run_home_button(
         notice = await services.controls.close(**where)
     else:
         notice = await services.workshops.publish_summary(team_id=team_id, channel_id=value)
-    text = renderer.message(f"notices.{notice.kind.value}", **notice.context)
-    opened = await client.conversations_open(users=user_id)
-    await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
+    await services.messenger.send_notice(user_id, notice)

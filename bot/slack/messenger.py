@@ -18,6 +18,7 @@ from bot.slack.blocks import (
     build_question_message,
     build_text_message,
     button,
+    notice_text,
     section,
 )
 from bot.slack.ids import ActionId
@@ -95,7 +96,7 @@ class SlackMessenger:
             logger.info("could not mark question %s answered: %s", ts, error.response.get("error"))
 
     async def send_notice(self, user_id: str, notice: Notice) -> None:
-        text = self.renderer.message(f"notices.{notice.kind.value}", **notice.context)
+        text = notice_text(notice, self.renderer)
         message = build_text_message(text)
         if notice.kind in (NoticeKind.INTERVIEW_DONE, NoticeKind.REVIEW_OFFER):
             review = button(

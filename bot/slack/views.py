@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.slack.answer_forms import read_answer_form, read_ask_form, read_review_form
+from bot.slack.blocks import notice_text
 from bot.slack.errors import reporting_errors
 from bot.slack.ids import CallbackId, FormBlock
 from bot.slack.setup_form import form_errors, read_setup_form
@@ -32,7 +33,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
         await ack()
         async with reporting_errors(body=body, client=client, renderer=renderer):
             notice = await service.start_workshop(request)
-            text = renderer.message(f"notices.{notice.kind.value}", **notice.context)
+            text = notice_text(notice, renderer)
             await client.chat_postEphemeral(
                 channel=request.channel_id, user=request.user_id, text=text
             )

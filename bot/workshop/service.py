@@ -181,6 +181,7 @@ class Services:
         directory: Directory | None = None,
         reminder_policy: ReminderPolicy | None = None,
     ) -> None:
+        self.messenger = messenger
         self.summaries = SummaryDesk(
             database=database, messenger=messenger, bank=bank, themes=themes
         )
