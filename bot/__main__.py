@@ -9,8 +9,8 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli_exchange import add_exchange_commands, run_exchange_command
-from bot.cli_summary import add_summary_command, run_summary_command
+from bot.cli.exchange import add_exchange_commands, run_exchange_command
+from bot.cli.summary import add_summary_command, run_summary_command
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("bot")
@@ -93,7 +93,7 @@ def run_migrate(settings: Settings) -> int:
 
 
 def run_demo(folder: Path, *, quiet: bool) -> int:
-    from bot.demo import run_demo as demo
+    from bot.cli.demo import run_demo as demo
 
     return asyncio.run(demo(folder, quiet=quiet))
 

@@ -21,16 +21,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.settings import Settings
-from bot.slack import register_listeners
 from bot.slack.directory import SlackDirectory
+from bot.slack.listeners import register_listeners
 from bot.slack.messenger import SlackMessenger
-from bot.workshop.calendar import WorkingHours, parse_working_days, parse_working_hours
+from bot.workshop.core.analysis.themes import load_theme_book
+from bot.workshop.core.calendar import WorkingHours, parse_working_days, parse_working_hours
+from bot.workshop.core.questions import load_path_template, load_question_bank
+from bot.workshop.core.schedule import ReminderPolicy
 from bot.workshop.ports import Clock, SystemClock
-from bot.workshop.questions import load_path_template, load_question_bank
-from bot.workshop.reminders import ReminderRunner
-from bot.workshop.schedule import ReminderPolicy
-from bot.workshop.service import Services
-from bot.workshop.themes import load_theme_book
+from bot.workshop.usecases.remind import ReminderRunner
+from bot.workshop.usecases.start import Services
 from storage.db import Database
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.workshop.calendar import parse_working_days, parse_working_hours
+from bot.workshop.core.calendar import parse_working_days, parse_working_hours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///p2p.db"
 SLACK_API_URL = "https://slack.com/api/"

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot.workshop.errors import WorkshopAlreadyActive
-from bot.workshop.model import Interview, Workshop, WorkshopPlan, WorkshopStatus
+from bot.workshop.core.errors import WorkshopAlreadyActive
+from bot.workshop.core.model import Interview, Workshop, WorkshopPlan, WorkshopStatus
 from storage.db import Session
 from storage.tables import InterviewRow, WorkshopRow
 from storage.workshops import get_workshop

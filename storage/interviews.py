@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 
-from bot.workshop.model import Answer, Assignment, Interview, InterviewStatus, WorkshopStatus
+from bot.workshop.core.model import Answer, Assignment, Interview, InterviewStatus, WorkshopStatus
 from storage.db import Session, insert_ignoring_duplicates
 from storage.tables import AnswerRow, InterviewRow, WorkshopRow
 

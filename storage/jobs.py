@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
 
-from bot.workshop.model import Interview, InterviewMode, InterviewStatus, WorkshopStatus
-from bot.workshop.schedule import Job, JobKind, JobState, NewJob
+from bot.workshop.core.model import Interview, InterviewMode, InterviewStatus, WorkshopStatus
+from bot.workshop.core.schedule import Job, JobKind, JobState, NewJob
 from storage.db import Session, insert_ignoring_duplicates
 from storage.interviews import get_interview, list_interviews
 from storage.tables import InterviewRow, JobRow, WorkshopRow

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.workshop.errors import WorkshopAlreadyActive
-from bot.workshop.model import (
+from bot.workshop.core.errors import WorkshopAlreadyActive
+from bot.workshop.core.model import (
     InterviewMode,
     Role,
     Stage,

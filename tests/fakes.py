@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.workshop.metrics_model import PathAnalysis
-from bot.workshop.model import SummaryPosts, Workshop
+from bot.workshop.core.analysis.model import PathAnalysis
+from bot.workshop.core.model import SummaryPosts, Workshop
 from bot.workshop.ports import (
     Notice,
     Nudge,

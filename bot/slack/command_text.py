@@ -6,9 +6,9 @@ import re
 import shlex
 
 from bot.slack.ids import Subcommand
-from bot.workshop.errors import BadStartCommand, NotAPerson, UnknownCommand
-from bot.workshop.model import Frozen, InterviewMode
-from bot.workshop.planning import RoleRequest
+from bot.workshop.core.errors import BadStartCommand, NotAPerson, UnknownCommand
+from bot.workshop.core.model import Frozen, InterviewMode
+from bot.workshop.core.planning import RoleRequest
 
 DEFAULT_TITLE = "Our path to production"
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

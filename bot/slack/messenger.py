@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.picture import render_path_png
+from bot.documents.picture import render_path_png
 from bot.rendering import Renderer
-from bot.slack.blocks import (
+from bot.slack.blocks.messages import (
     QuickAnswer,
     SlackMessage,
     build_announcement,
@@ -21,12 +21,13 @@ from bot.slack.blocks import (
     notice_text,
     section,
 )
+from bot.slack.blocks.reminders import build_nudge_message
+from bot.slack.blocks.summary import build_summary_post
 from bot.slack.ids import ActionId
-from bot.slack.reminder_blocks import build_nudge_message
-from bot.slack.summary_blocks import build_summary_post
-from bot.workshop.errors import BotNotInChannel
-from bot.workshop.metrics_model import PathAnalysis
-from bot.workshop.model import SummaryPosts, Workshop
+from bot.workshop.core.analysis.model import PathAnalysis
+from bot.workshop.core.errors import BotNotInChannel
+from bot.workshop.core.model import SummaryPosts, Workshop
+from bot.workshop.core.questions import QuickAnswers
 from bot.workshop.ports import (
     Notice,
     NoticeKind,
@@ -35,7 +36,6 @@ from bot.workshop.ports import (
     ReminderNotice,
     SharedFile,
 )
-from bot.workshop.questions import QuickAnswers
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from typing import Protocol
 
 from pydantic import Field
 
-from bot.workshop.metrics_model import PathAnalysis
-from bot.workshop.model import Frozen, SummaryPosts, Workshop
-from bot.workshop.questions import Question
+from bot.workshop.core.analysis.model import PathAnalysis
+from bot.workshop.core.model import Frozen, SummaryPosts, Workshop
+from bot.workshop.core.questions import Question
 
 
 class Handover(Frozen):

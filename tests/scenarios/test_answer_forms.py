@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from bot.workshop.archive import WorkshopArchive
-from bot.workshop.exchange import render
-from bot.workshop.questions import load_question_bank
+from bot.documents.export import render
+from bot.workshop.core.questions import load_question_bank
+from bot.workshop.usecases.archive import WorkshopArchive
 from storage import interviews, workshops
 from tests.scenarios.conftest import Harness
 from tests.scenarios.test_workshop import is_closed, open_question, question_key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.workshop.model import InterviewStatus, WorkshopStatus
+from bot.workshop.core.model import InterviewStatus, WorkshopStatus
 from storage import interviews, jobs, workshops
 from tests.scenarios.conftest import Harness
 from tests.scenarios.test_workshop import open_question

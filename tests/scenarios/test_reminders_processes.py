@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.sandbox import Sandbox
-from bot.workshop.model import InterviewMode
-from bot.workshop.planning import RoleRequest, StartRequest, plan_workshop
-from bot.workshop.questions import load_path_template, load_question_bank
-from bot.workshop.schedule import JobKind, JobState, nudge_job
+from bot.workshop.core.model import InterviewMode
+from bot.workshop.core.planning import RoleRequest, StartRequest, plan_workshop
+from bot.workshop.core.questions import load_path_template, load_question_bank
+from bot.workshop.core.schedule import JobKind, JobState, nudge_job
 from storage import interviews, jobs, workshops
 from storage.db import Database
 from tests.fakes import FakeClock

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.workshop.archive import WorkshopArchive
-from bot.workshop.exchange import parse_export
-from bot.workshop.questions import load_question_bank
+from bot.workshop.core.export import parse_export
+from bot.workshop.core.questions import load_question_bank
+from bot.workshop.usecases.archive import WorkshopArchive
 from tests.scenarios.conftest import Harness
 
 WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC).isoformat()

@@ -6,8 +6,8 @@ import pytest
 
 from bot.slack.command_text import parse_command, parse_start_arguments
 from bot.slack.ids import Subcommand
-from bot.workshop.errors import BadStartCommand, NotAPerson, UnknownCommand
-from bot.workshop.model import InterviewMode
+from bot.workshop.core.errors import BadStartCommand, NotAPerson, UnknownCommand
+from bot.workshop.core.model import InterviewMode
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 
 from bot.rendering import Renderer
 from bot.sandbox.blockkit import message_block_problems
-from bot.slack.summary_blocks import build_summary_post
-from bot.workshop.metrics_model import (
+from bot.slack.blocks.summary import build_summary_post
+from bot.workshop.core.analysis.model import (
     Estimate,
     Gap,
     GapKind,

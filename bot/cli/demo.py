@@ -1,0 +1,236 @@
+"""``p2p demo``: a whole workshop, run by the real app against an emulated Slack.
+
+A scripted team (prompts/demo/team.toml) answers p2p's DMs through the sandbox's user
+API, over real HTTP, exactly as people would in Slack. The database is kept in the folder
+given, so the workshop can be explored afterwards.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+
+from bot.app import EVENTS_PATH, P2P, build_p2p, start_http
+from bot.cli.summary import SummaryFormat, analyse_stored_workshop, render_summary
+from bot.sandbox import Sandbox, render_message_text
+from bot.settings import Settings
+from bot.workshop.core.model import Frozen
+from prompts import PROMPTS_DIR
+
+TEAM_FILE = PROMPTS_DIR / "demo" / "team.toml"
+SIGNING_SECRET = "demo-signing-secret"
+BOT_TOKEN = "xoxb-demo"
+DEADLINE_SECONDS = 120
+
+QUESTION_BLOCK = "question:"
+
+
+class DemoPerson(Frozen):
+    name: str
+    real_name: str
+    tz: str
+    role: str | None = None
+    answers: dict[str, str | list[str]] = Field(default_factory=dict)
+    stages: dict[str, dict[str, str | list[str]]] = Field(default_factory=dict)
+
+
+class DemoTeam(Frozen):
+    channel: str
+    title: str
+    facilitator: str
+    defaults: dict[str, str | list[str]] = Field(default_factory=dict)
+    people: tuple[DemoPerson, ...]
+
+    def start_text(self) -> str:
+        roles: dict[str, list[str]] = {}
+        for person in self.people:
+            if person.role:
+                roles.setdefault(person.role, []).append(f"@{person.name}")
+        assignments = " ".join(f"{role}={','.join(names)}" for role, names in roles.items())
+        return f'start "{self.title}" {assignments}'
+
+
+def load_demo_team(path: Path = TEAM_FILE) -> DemoTeam:
+    with path.open("rb") as file:
+        return DemoTeam.model_validate(tomllib.load(file))
+
+
+class ScriptedParticipant:
+    """Answers each new question in their DM from the script, like a person would."""
+
+    def __init__(self, person: DemoPerson, user_id: str, defaults: Mapping[str, Any]) -> None:
+        self.person = person
+        self.user_id = user_id
+        self.defaults = defaults
+        self.seen: set[str] = set()
+        self.asked: dict[str, int] = {}
+        self.answered = 0
+
+    def reply_to(self, message: Any) -> str | None:
+        key = _question_key(message)
+        if key is None or message.ts in self.seen:
+            return None
+        self.seen.add(message.ts)
+        stage, _, base = key.rpartition(".") if "." in key else ("", "", key)
+        if base == "example":
+            stage, base = "", "example"
+        scripted = (
+            self.person.stages.get(stage, {}).get(base)
+            or self.person.answers.get(base)
+            or self.defaults.get(base)
+            or "skip"
+        )
+        options = [scripted] if isinstance(scripted, str) else list(scripted)
+        attempt = self.asked.get(key, 0)
+        self.asked[key] = attempt + 1
+        self.answered += 1
+        return str(options[min(attempt, len(options) - 1)])
+
+
+def _question_key(message: Any) -> str | None:
+    """The question a DM asks, from its question block, if it is an open question."""
+    blocks = message.blocks or []
+    if not any(block.get("type") == "actions" for block in blocks):
+        return None  # answered already: its buttons are gone
+    for block in blocks:
+        block_id = str(block.get("block_id", ""))
+        if block_id.startswith(QUESTION_BLOCK):
+            return block_id[len(QUESTION_BLOCK) :]
+    return None
+
+
+async def run_demo(folder: Path, *, quiet: bool = False) -> int:
+    started = time.monotonic()
+    team = load_demo_team()
+    database_path = _fresh_database(folder)
+
+    def say(line: str = "") -> None:
+        if not quiet:
+            print(line, flush=True)
+
+    # The scripted team answers a hundred times faster than people type, which would trip
+    # Slack's per-minute limits on updating messages; the rate-limit tests exercise them.
+    sandbox = Sandbox(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    await sandbox.start()
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr(BOT_TOKEN),
+        slack_signing_secret=SecretStr(SIGNING_SECRET),
+        slack_api_url=sandbox.api_url,
+        database_url=f"sqlite+aiosqlite:///{database_path.resolve()}",
+    )
+    p2p = build_p2p(settings)
+    runner = None
+    try:
+        await p2p.database.migrate()
+        runner = await start_http(p2p, host="127.0.0.1", port=0)
+        port = runner.addresses[0][1]
+        sandbox.request_url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+
+        ids = {
+            p.name: sandbox.add_user(p.name, real_name=p.real_name, tz=p.tz) for p in team.people
+        }
+        channel = sandbox.add_channel(team.channel, members=list(ids.values()))
+        participants = [
+            ScriptedParticipant(p, ids[p.name], team.defaults) for p in team.people if p.role
+        ]
+        say(f"An emulated Slack workspace is running at {sandbox.url}, p2p at port {port}.")
+        say(f"#{team.channel} has {len(participants)} people playing {_role_count(team)} roles.")
+        say()
+        say(f"@{team.facilitator} types: /p2p {team.start_text()}")
+        await sandbox.slash_command(ids[team.facilitator], channel, "/p2p", team.start_text())
+        for line in _texts(sandbox.ephemerals(ids[team.facilitator])):
+            say(f"  (only @{team.facilitator} sees) {line}")
+
+        await _run_interviews(sandbox, participants, say)
+        await sandbox.settle()
+        say()
+        say(f"What #{team.channel} sees:")
+        say("=" * 72)
+        for message in sandbox.channel_messages(channel):
+            print(sandbox.render(message), flush=True)
+            for reply in sandbox.thread(channel, message.ts):
+                print(_indented(sandbox.render(reply)), flush=True)
+            for upload in sandbox.files:
+                if upload.channel == channel and upload.thread_ts == message.ts:
+                    print(f"    [file: {upload.name}, {len(upload.content):,} bytes]", flush=True)
+            print("-" * 72, flush=True)
+        written = await _write_summary_files(p2p, folder)
+        say(f"Written: {', '.join(str(path) for path in written)}")
+        say(f"Done in {time.monotonic() - started:.1f} s. The workshop is kept in {database_path}.")
+        say(f"Explore it: DATABASE_URL=sqlite:///{database_path} p2p summary (or p2p export)")
+        return 0
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await p2p.close()
+        await sandbox.stop()
+
+
+async def _write_summary_files(p2p: P2P, folder: Path) -> list[Path]:
+    """summary.md, summary.json and summary.png, from what the database now holds."""
+    workshop, analysis = await analyse_stored_workshop(p2p.database)
+    written = []
+    for output in (SummaryFormat.MD, SummaryFormat.JSON, SummaryFormat.PNG):
+        path = folder / f"summary.{output.value}"
+        path.write_bytes(render_summary(workshop, analysis, output))
+        written.append(path)
+    return written
+
+
+def _indented(text: str) -> str:
+    """A thread reply, set in under its parent."""
+    return "\n".join(f"    │ {line}" if line else "    │" for line in text.splitlines())
+
+
+def _fresh_database(folder: Path) -> Path:
+    """The demo starts each run on an empty database in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "p2p.db"
+    path.unlink(missing_ok=True)
+    return path
+
+
+def _role_count(team: DemoTeam) -> int:
+    return len({p.role for p in team.people if p.role})
+
+
+def _texts(messages: Any) -> list[str]:
+    return [render_message_text(m).replace("\n", " ") for m in messages]
+
+
+async def _run_interviews(
+    sandbox: Sandbox, participants: list[ScriptedParticipant], say: Any
+) -> None:
+    """Let everyone answer what they are asked until nobody is asked anything new."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    quiet = 0.05
+    while time.monotonic() < deadline:
+        await sandbox.settle(quiet=quiet)
+        replies = []
+        for person in participants:
+            for message in sandbox.dm_messages(person.user_id):
+                if message.user == person.user_id:
+                    continue
+                reply = person.reply_to(message)
+                if reply is not None:
+                    replies.append((person, reply))
+        if not replies:
+            if quiet >= 0.5:
+                break
+            quiet = 0.5  # nothing new yet: give the bot a longer moment before stopping
+            continue
+        quiet = 0.05
+        for person, reply in replies:
+            await sandbox.send_dm(person.user_id, reply)
+    for person in participants:
+        role = person.person.role or ""
+        say(f"  @{person.person.name} ({role}) answered {person.answered} questions by DM")
+    if time.monotonic() >= deadline:
+        print("p2p demo: the team was still answering when time ran out", file=sys.stderr)

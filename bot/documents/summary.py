@@ -1,0 +1,195 @@
+"""The summary as a JSON document (`p2p summary --format json`), with a JSON Schema in
+bot/workshop/schemas/summary.schema.json. Pure: built from a PathAnalysis.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from bot.rendering import Renderer
+from bot.workshop.core.analysis.model import PathAnalysis, Quote
+from bot.workshop.core.model import Frozen
+
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "summary.schema.json"
+
+
+class QuoteOut(Frozen):
+    role: str
+    user_id: str | None = None  # only when the workshop quotes people by name
+    stage: str | None = None
+    label: str
+    text: str
+
+
+class Metrics(Frozen):
+    lead_time_days: float | None
+    process_time_days: float | None
+    flow_efficiency: float | None = Field(default=None, ge=0, le=1)
+    rolled_pca: float | None = Field(default=None, ge=0, le=1)
+    roles_answered: int
+    roles_total: int
+
+
+class StageOut(Frozen):
+    position: int
+    name: str
+    roles: tuple[str, ...]
+    lead_time_days: float | None
+    process_time_days: float | None
+    wait_days: float | None
+    worst_lead_time_days: float | None
+    pca: float | None = Field(default=None, ge=0, le=1)
+    rework: float | None = Field(default=None, ge=0, le=1)
+    respondents: int
+    disagreement: dict[str, float] = Field(default_factory=dict)  # who → lead days
+    notes: tuple[str, ...] = ()
+
+
+class HandoffOut(Frozen):
+    from_stage: str
+    to_stage: str
+    from_role: str
+    to_role: str
+    wait_days: float | None
+    pca: float | None = Field(default=None, ge=0, le=1)
+    sender_pca: float | None = Field(default=None, ge=0, le=1)
+    rework: float | None = Field(default=None, ge=0, le=1)
+    heat: float = Field(ge=0, le=1)
+    disputed: bool
+    evidence: tuple[QuoteOut, ...]
+
+
+class ThemeOut(Frozen):
+    key: str
+    title: str
+    quotes: tuple[QuoteOut, ...]
+
+
+class GapOut(Frozen):
+    kind: str
+    subject: str
+    suggested_owner: str
+
+
+class PerceptionOut(Frozen):
+    role: str
+    user_id: str | None = None
+    estimate_days: float
+    ratio_to_lead_time: float | None
+
+
+class SummaryDocument(Frozen):
+    format: Literal["p2p.summary"] = "p2p.summary"
+    version: Literal[1] = 1
+    title: str
+    unit: str
+    metrics: Metrics
+    stages: tuple[StageOut, ...]
+    handoffs: tuple[HandoffOut, ...]  # hottest first
+    themes: tuple[ThemeOut, ...]
+    gaps: tuple[GapOut, ...]
+    perception_gap: tuple[PerceptionOut, ...]
+    craziest_steps: tuple[QuoteOut, ...]
+    deletions: tuple[QuoteOut, ...]
+
+
+def _rounded(value: float | None, places: int = 2) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def build_summary_document(analysis: PathAnalysis, *, named: bool) -> SummaryDocument:
+    def quote(q: Quote) -> QuoteOut:
+        return QuoteOut(
+            role=q.role, user_id=q.user_id if named else None, stage=q.stage, label=q.label,
+            text=q.text,
+        )  # fmt: skip
+
+    def who(role: str, user_id: str) -> str:
+        return f"{role} ({user_id})" if named else role
+
+    return SummaryDocument(
+        title=analysis.title,
+        unit=f"working days of {analysis.hours_per_day:g} hours",
+        metrics=Metrics(
+            lead_time_days=_rounded(analysis.lead_days),
+            process_time_days=_rounded(analysis.process_days),
+            flow_efficiency=_rounded(analysis.flow_efficiency, 4),
+            rolled_pca=_rounded(analysis.rolled_pca, 4),
+            roles_answered=analysis.roles_answered,
+            roles_total=analysis.roles_total,
+        ),
+        stages=tuple(
+            StageOut(
+                position=s.position,
+                name=s.name,
+                roles=s.roles,
+                lead_time_days=_rounded(s.lead_days),
+                process_time_days=_rounded(s.process_days),
+                wait_days=_rounded(s.wait_days),
+                worst_lead_time_days=_rounded(s.worst_lead_days),
+                pca=_rounded(s.pca, 4),
+                rework=_rounded(s.rework, 4),
+                respondents=s.respondents,
+                disagreement={
+                    f"{who(e.role, e.user_id)} #{n}": round(e.days, 2)
+                    for n, e in enumerate(s.disagreement, start=1)
+                },
+                notes=s.notes,
+            )
+            for s in analysis.stages
+        ),
+        handoffs=tuple(
+            HandoffOut(
+                from_stage=h.from_stage,
+                to_stage=h.to_stage,
+                from_role=h.from_role,
+                to_role=h.to_role,
+                wait_days=_rounded(h.wait_days),
+                pca=_rounded(h.pca, 4),
+                sender_pca=_rounded(h.sender_pca, 4),
+                rework=_rounded(h.rework, 4),
+                heat=round(h.heat, 4),
+                disputed=h.disputed,
+                evidence=tuple(quote(q) for q in h.evidence),
+            )
+            for h in analysis.handoffs
+        ),
+        themes=tuple(
+            ThemeOut(key=t.key.value, title=t.title, quotes=tuple(quote(q) for q in t.quotes))
+            for t in analysis.themes
+        ),
+        gaps=tuple(
+            GapOut(kind=g.kind.value, subject=g.subject, suggested_owner=g.suggested_owner)
+            for g in analysis.gaps
+        ),
+        perception_gap=tuple(
+            PerceptionOut(
+                role=p.role,
+                user_id=p.user_id if named else None,
+                estimate_days=round(p.days, 2),
+                ratio_to_lead_time=_rounded(p.ratio, 3),
+            )
+            for p in analysis.perceptions
+        ),
+        craziest_steps=tuple(quote(q) for q in analysis.craziest_steps),
+        deletions=tuple(quote(q) for q in analysis.deletions),
+    )
+
+
+def render_summary_json(document: SummaryDocument) -> str:
+    return document.model_dump_json(indent=2) + "\n"
+
+
+def summary_schema_text() -> str:
+    schema = SummaryDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def render_summary_markdown(analysis: PathAnalysis, renderer: Renderer, *, named: bool) -> str:
+    """``renderer`` should be a plain-text one (``Renderer(for_slack=False)``)."""
+    return renderer.message("summary_md.document", a=analysis, named=named) + "\n"

@@ -1,0 +1,183 @@
+"""Forms for answering: one question at a time, handing a question to a colleague, and
+reviewing every answer. Pure builders and readers of Slack view JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.rendering import Renderer
+from bot.slack.blocks.messages import Block, context, plain, section
+from bot.slack.ids import SETUP_INPUT, CallbackId, FormBlock
+from bot.workshop.core.interview import Interpretation, interpret_text
+from bot.workshop.core.model import Frozen
+from bot.workshop.core.questions import Question, QuestionKind
+from bot.workshop.usecases.revise import Review
+
+MAX_INPUT = 3000
+
+
+class AnswerFormState(Frozen):
+    interview_id: int
+    question_key: str
+    kind: QuestionKind
+    handed: bool = False  # a colleague answering a question handed on to them
+
+
+class ReviewFormState(Frozen):
+    interview_id: int
+
+
+def _modal(
+    callback_id: str,
+    title: str,
+    submit: str,
+    close: str,
+    blocks: list[Block],
+    state: Frozen,
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title[:24]),
+        "submit": plain(submit[:24]),
+        "close": plain(close[:24]),
+        "private_metadata": state.model_dump_json(),
+        "blocks": blocks,
+    }
+
+
+def _text_input(block_id: str, label: str, *, initial: str = "", multiline: bool = True) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": SETUP_INPUT,
+        "multiline": multiline,
+        "max_length": MAX_INPUT,
+    }
+    if initial:
+        element["initial_value"] = initial[:MAX_INPUT]
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label[:2000]),
+        "element": element,
+    }
+
+
+def build_answer_form(
+    question: Question, question_text: str, renderer: Renderer, state: AnswerFormState
+) -> dict[str, Any]:
+    examples = renderer.message("interview.examples", kind=question.kind.value)
+    blocks: list[Block] = [section(question_text)]
+    blocks.append(
+        _text_input(
+            FormBlock.ANSWER,
+            renderer.message("interview.form_label"),
+            multiline=question.kind is QuestionKind.TEXT,
+        )
+    )
+    if examples:
+        blocks.append(context(examples))
+    return _modal(
+        CallbackId.ANSWER_FORM,
+        renderer.message("interview.form_title"),
+        renderer.message("interview.form_submit"),
+        renderer.message("interview.form_close"),
+        blocks,
+        state,
+    )
+
+
+def build_ask_form(
+    question_text: str, renderer: Renderer, state: AnswerFormState
+) -> dict[str, Any]:
+    blocks: list[Block] = [
+        section(question_text),
+        {
+            "type": "input",
+            "block_id": FormBlock.COLLEAGUE,
+            "label": plain(renderer.message("interview.ask_label")),
+            "element": {"type": "users_select", "action_id": SETUP_INPUT},
+        },
+    ]
+    return _modal(
+        CallbackId.ASK_FORM,
+        renderer.message("interview.ask_title"),
+        renderer.message("interview.ask_submit"),
+        renderer.message("interview.form_close"),
+        blocks,
+        state,
+    )
+
+
+def build_review_form(review: Review, renderer: Renderer) -> dict[str, Any]:
+    blocks: list[Block] = [
+        section(
+            renderer.message(
+                "interview.review_intro", title=review.workshop.title, role=review.role
+            )
+        )
+    ]
+    for item in review.items:
+        question = item.question
+        label = (
+            f"{question.stage}: {question.template.label}"
+            if question.stage
+            else question.template.label
+        )
+        blocks.append(
+            _text_input(
+                FormBlock.ANSWER.for_question(question.kind.value, question.key),
+                label,
+                initial=item.answer.raw_text,
+                multiline=question.kind is QuestionKind.TEXT,
+            )
+        )
+    if review.more:
+        blocks.append(context(renderer.message("interview.review_more", count=review.more)))
+    return _modal(
+        CallbackId.REVIEW_FORM,
+        renderer.message("interview.review_title"),
+        renderer.message("interview.form_submit"),
+        renderer.message("interview.form_close"),
+        blocks,
+        ReviewFormState(interview_id=review.interview.id),
+    )
+
+
+def _value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    return dict((values.get(block_id) or {}).get(SETUP_INPUT) or {})
+
+
+def read_answer_form(view: dict[str, Any]) -> tuple[AnswerFormState, str, Interpretation]:
+    state = AnswerFormState.model_validate_json(view.get("private_metadata") or "{}")
+    text = str(_value(view, FormBlock.ANSWER).get("value") or "")
+    return state, text, interpret_text(state.kind, text)
+
+
+def read_ask_form(view: dict[str, Any]) -> tuple[AnswerFormState, str]:
+    state = AnswerFormState.model_validate_json(view.get("private_metadata") or "{}")
+    return state, str(_value(view, FormBlock.COLLEAGUE).get("selected_user") or "")
+
+
+def read_review_form(
+    view: dict[str, Any],
+) -> tuple[ReviewFormState, dict[str, tuple[str, Interpretation]], dict[str, str]]:
+    """Every edit read as its kind of answer, and the kind of each unreadable one by block."""
+    state = ReviewFormState.model_validate_json(view.get("private_metadata") or "{}")
+    values = (view.get("state") or {}).get("values") or {}
+    kinds = {kind.value[:1]: kind for kind in QuestionKind}
+    edits: dict[str, tuple[str, Interpretation]] = {}
+    unreadable: dict[str, str] = {}
+    for block_id, entry in values.items():
+        prefix, _, rest = str(block_id).partition(":")
+        kind_letter, _, key = rest.partition(":")
+        if prefix != FormBlock.ANSWER or kind_letter not in kinds:
+            continue
+        text = str((entry.get(SETUP_INPUT) or {}).get("value") or "")
+        reading = interpret_text(kinds[kind_letter], text)
+        if reading.accepted:
+            edits[key] = (text, reading)
+        else:
+            unreadable[block_id] = kinds[kind_letter].value
+    return state, edits, unreadable

@@ -1,0 +1,207 @@
+"""The summary as Slack shows it: one headline message in the channel, the detail in
+its thread. Pure builders; every message keeps within Block Kit's limits, splitting long
+content across messages with a note, and cutting only between words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.rendering import Mrkdwn, Renderer, shorten
+from bot.slack.blocks.messages import Block, SlackMessage, context, header, section
+from bot.workshop.core.analysis.model import PathAnalysis, Quote
+from bot.workshop.core.model import Frozen
+
+SECTION_ROOM = 2900  # Slack allows 3,000 characters a section; keep a margin
+BLOCKS_PER_MESSAGE = 40  # Slack allows 50
+HOT_HANDOFFS = 3
+
+
+class SummaryPost(Frozen):
+    parent: SlackMessage
+    thread: tuple[SlackMessage, ...]
+
+
+class _Say:
+    def __init__(self, renderer: Renderer, named: bool) -> None:
+        self.renderer = renderer
+        self.named = named
+
+    def __call__(self, macro: str, **values: Any) -> str:
+        return self.renderer.message(f"summary.{macro}", **values)
+
+    def who(self, role: str, user_id: str) -> Mrkdwn:
+        return Mrkdwn(self("who", role=role, user_id=user_id, named=self.named))
+
+    def quote(self, quote: Quote) -> str:
+        return self(
+            "quote_line",
+            label=quote.label,
+            who=self.who(quote.role, quote.user_id),
+            text=quote.text,
+        )
+
+
+def build_summary_post(
+    analysis: PathAnalysis, renderer: Renderer, *, named: bool, updated: bool
+) -> SummaryPost:
+    say = _Say(renderer, named)
+    return SummaryPost(
+        parent=_parent(analysis, say, updated=updated),
+        thread=tuple(pack_messages(_thread_parts(analysis, say), say("continued"))),
+    )
+
+
+def _parent(analysis: PathAnalysis, say: _Say, *, updated: bool) -> SlackMessage:
+    blocks: list[Block] = [
+        header(say("header", title=analysis.title)),
+        section(
+            say(
+                "headline",
+                lead=analysis.lead_days,
+                process=analysis.process_days,
+                efficiency=analysis.flow_efficiency,
+            )
+        ),
+    ]
+    if analysis.rolled_pca is not None:
+        blocks.append(section(say("rolled", rolled=analysis.rolled_pca)))
+    lines = [say("hot_heading")]
+    for number, handoff in enumerate(analysis.handoffs[:HOT_HANDOFFS], start=1):
+        lines.append(say("hot_line", number=number, handoff=handoff))
+        if handoff.evidence:
+            evidence = handoff.evidence[0]
+            who = say.who(evidence.role, evidence.user_id)
+            lines.append(say("evidence", text=evidence.text, who=who))
+    if not analysis.handoffs:
+        lines.append(say("no_handoffs"))
+    blocks.append(section(fit_lines(lines)))
+    longest = analysis.longest_wait
+    if longest is not None and longest.wait_days:
+        blocks.append(
+            section(
+                say(
+                    "longest_wait",
+                    stage=longest.name,
+                    wait=longest.wait_days,
+                    process=longest.process_days,
+                )
+            )
+        )
+    complete = analysis.roles_answered >= analysis.roles_total
+    blocks.append(
+        context(
+            say(
+                "footer",
+                answered=analysis.roles_answered,
+                total=analysis.roles_total,
+                complete=complete,
+                updated=updated,
+            )
+        )
+    )
+    return SlackMessage(text=say("fallback", title=analysis.title), blocks=tuple(blocks))
+
+
+def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
+    """Each part is a heading and its lines; parts may span several sections."""
+    stages: list[str] = [say("map_heading")]
+    for stage in analysis.stages:
+        lines = [say("stage_line", stage=stage)]
+        if stage.disagreement:
+            items = [
+                {"who": say.who(e.role, e.user_id), "days": e.days} for e in stage.disagreement
+            ]
+            lines.append(say("estimates", items=items))
+        lines.extend(say("stage_note", note=note) for note in stage.notes)
+        lines.extend(say.quote(q) for q in stage.quotes)
+        stages.append("\n".join(lines))
+    handoffs = [say("handoffs_heading")] + [
+        say("handoff_line", number=n, handoff=h) for n, h in enumerate(analysis.handoffs, 1)
+    ]
+    voices: list[str] = [say("voices_heading")]
+    for perception in analysis.perceptions:
+        who = say.who(perception.role, perception.user_id)
+        voices.append(say("perception_line", who=who, days=perception.days, ratio=perception.ratio))
+    if analysis.craziest_steps:
+        voices.append(say("craziest_heading"))
+        voices.extend(say.quote(q) for q in analysis.craziest_steps)
+    if analysis.deletions:
+        voices.append(say("deletions_heading"))
+        voices.extend(say.quote(q) for q in analysis.deletions)
+    themes: list[str] = [say("themes_heading")]
+    for theme in analysis.themes:
+        themes.append(say("theme_heading", title=theme.title, count=len(theme.quotes)))
+        themes.extend(say.quote(q) for q in theme.quotes)
+    gaps = [say("gaps_heading")] + [
+        say("gap_line", kind=g.kind.value, subject=g.subject, owner=g.suggested_owner)
+        for g in analysis.gaps
+    ]
+    parts = [stages]
+    if len(handoffs) > 1:
+        parts.append(handoffs)
+    if len(voices) > 1:
+        parts.append(voices)
+    if len(themes) > 1:
+        parts.append(themes)
+    if len(gaps) > 1:
+        parts.append(gaps)
+    return parts
+
+
+def fit_lines(lines: Iterable[str], room: int = SECTION_ROOM) -> str:
+    """Join lines into one section's text, shortening any single line that is too long."""
+    return "\n".join(shorten(line, room) if len(line) > room else line for line in lines)
+
+
+def _sections(lines: Sequence[str]) -> list[str]:
+    """Lines grouped into section texts of at most SECTION_ROOM characters."""
+    texts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for line in lines:
+        line = line if len(line) <= SECTION_ROOM else _shorten_block(line)
+        if current and used + len(line) + 1 > SECTION_ROOM:
+            texts.append("\n".join(current))
+            current, used = [], 0
+        current.append(line)
+        used += len(line) + 1
+    if current:
+        texts.append("\n".join(current))
+    return texts
+
+
+def _shorten_block(text: str) -> str:
+    """A multi-line entry too long for a section: keep whole lines, then cut between words."""
+    kept: list[str] = []
+    used = 0
+    for line in text.splitlines():
+        if used + len(line) + 1 > SECTION_ROOM - 2:
+            kept.append(shorten(line, max(SECTION_ROOM - used - 2, 20)))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def pack_messages(parts: Sequence[Sequence[str]], continued: str) -> list[SlackMessage]:
+    """Parts laid out as sections and dividers, as few messages as the limits allow."""
+    messages: list[SlackMessage] = []
+    blocks: list[Block] = []
+    for part in parts:
+        if blocks:
+            blocks.append({"type": "divider"})
+        for text in _sections(part):
+            if len(blocks) >= BLOCKS_PER_MESSAGE:
+                messages.append(_message(blocks))
+                blocks = [context(continued)]
+            blocks.append(section(text))
+    if blocks:
+        messages.append(_message(blocks))
+    return messages
+
+
+def _message(blocks: list[Block]) -> SlackMessage:
+    first = next((b["text"]["text"] for b in blocks if b["type"] == "section"), "")
+    return SlackMessage(text=shorten(first.replace("*", ""), 300), blocks=tuple(blocks))

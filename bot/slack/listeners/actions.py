@@ -1,0 +1,111 @@
+"""Interactive components under the questions: quick answers, the answer form, handing a
+question to a colleague, and reviewing answers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.rendering import Renderer
+from bot.slack.blocks.answer_forms import (
+    AnswerFormState,
+    build_answer_form,
+    build_ask_form,
+    build_review_form,
+)
+from bot.slack.blocks.messages import QuickAnswer
+from bot.slack.ids import ActionId
+from bot.slack.listeners.errors import reporting_errors
+from bot.workshop.core.questions import Question
+from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.usecases.revise import Revisions
+from bot.workshop.usecases.start import Services
+
+
+def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
+    interviewer, revisions = services.interviews, services.revisions
+
+    @app.action(re.compile(ActionId.QUICK_ANSWER.pattern))
+    @app.action(ActionId.QUICK_ANSWER_PICK)
+    async def handle_quick_answer(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            await record_quick_answer(interviewer, body, action)
+
+    @app.action(ActionId.ANSWER_IN_FORM)
+    @app.action(ActionId.ASK_SOMEONE)
+    @app.action(ActionId.ANSWER_FOR_COLLEAGUE)
+    async def handle_question_form(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            form = await question_form(revisions, renderer, action, str(body["user"]["id"]))
+            await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(ActionId.REVIEW_ANSWERS)
+    async def handle_review_answers(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        async with reporting_errors(body=body, client=client, renderer=renderer):
+            review = await revisions.review(
+                team_id=str((body.get("team") or {}).get("id", "")),
+                user_id=str(body["user"]["id"]),
+            )
+            form = build_review_form(review, renderer)
+            await client.views_open(trigger_id=body["trigger_id"], view=form)
+
+
+async def question_form(
+    revisions: Revisions, renderer: Renderer, action: dict[str, Any], user_id: str
+) -> dict[str, Any]:
+    """The form a question button opens: answer it, hand it on, or answer for a colleague."""
+    choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
+    handed = action["action_id"] == ActionId.ANSWER_FOR_COLLEAGUE
+    if handed:
+        question = await revisions.handed_question(
+            colleague_id=user_id,
+            interview_id=choice.interview_id,
+            question_key=choice.question_key,
+        )
+    else:
+        question = await revisions.own_question(
+            user_id=user_id, interview_id=choice.interview_id, question_key=choice.question_key
+        )
+    state = AnswerFormState(
+        interview_id=choice.interview_id,
+        question_key=question.key,
+        kind=question.kind,
+        handed=handed,
+    )
+    text = question_text(question, renderer)
+    if action["action_id"] == ActionId.ASK_SOMEONE:
+        return build_ask_form(text, renderer, state)
+    return build_answer_form(question, text, renderer, state)
+
+
+def question_text(question: Question, renderer: Renderer) -> str:
+    return renderer.text(
+        question.template.text, stage=question.stage or "", role="", upstream_role=""
+    )
+
+
+async def record_quick_answer(
+    interviewer: Interviewer, body: dict[str, Any], action: dict[str, Any]
+) -> None:
+    raw = action.get("value") or (action.get("selected_option") or {}).get("value")
+    choice = QuickAnswer.model_validate_json(raw or "{}")
+    await interviewer.answer_from_button(
+        team_id=str((body.get("team") or {}).get("id", "")),
+        user_id=str(body["user"]["id"]),
+        interview_id=choice.interview_id,
+        question_key=choice.question_key,
+        text=choice.text,
+        action_key=f"{action.get('action_id')}:{action.get('action_ts')}",
+    )

@@ -1,0 +1,118 @@
+"""The measures of an assembled path (value stream mapping), as plain values.
+
+Computed by bot.workshop.core.analysis.metrics from the stored answers; read by the summary, the
+picture and the JSON export. All durations are in working days (8 hours unless the
+workshop says otherwise); fractions (flow efficiency, %C&A, rework) are 0..1.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.workshop.core.model import Frozen
+
+
+class Estimate(Frozen):
+    """One respondent's figure, kept when respondents disagree."""
+
+    role: str
+    user_id: str
+    days: float
+
+
+class Quote(Frozen):
+    """Something a participant said, attributed to their role (and person)."""
+
+    role: str
+    user_id: str
+    stage: str | None
+    label: str  # the question's label, e.g. "What hurts"
+    text: str
+
+
+class StageMetrics(Frozen):
+    position: int  # 1-based, in path order
+    name: str
+    roles: tuple[str, ...]  # names of the roles that own the stage
+    process_days: float | None  # hands-on time (PT), typical
+    lead_days: float | None  # elapsed time (LT), typical
+    wait_days: float | None  # LT - PT, never below 0
+    worst_lead_days: float | None
+    worst_wait_days: float | None
+    pca: float | None  # %C&A of what the stage receives, where a hand-off leads into it
+    rework: float | None  # how often work comes back, 0..1
+    respondents: int  # people who gave any figure for the stage
+    disagreement: tuple[Estimate, ...] = ()  # lead-time estimates more than 2x apart
+    notes: tuple[str, ...] = ()  # e.g. "hands-on time exceeds elapsed time"
+    quotes: tuple[Quote, ...] = ()  # what happens, what hurts, what it waits for
+
+
+class Handoff(Frozen):
+    from_stage: str
+    to_stage: str
+    from_role: str  # role names joined with " & " when several own a stage
+    to_role: str
+    wait_days: float | None  # the wait on the receiving side
+    pca: float | None  # %C&A as the receiver judges it
+    sender_pca: float | None  # usable as sent, as the sender judges it (1 - comes back)
+    rework: float | None
+    pain_mentions: int
+    heat: float  # 0..1, see bot.workshop.core.analysis.metrics for the formula
+    disputed: bool  # sender and receiver disagree by 25 points or more
+    evidence: tuple[Quote, ...] = ()
+
+
+class ThemeKey(StrEnum):
+    IDEA_SPONSORSHIP = "idea_sponsorship"
+    APPROVALS = "approvals"
+    DESIGN_AND_STANDARDS = "design_and_standards"
+    TESTING_AND_ENVIRONMENTS = "testing_and_environments"
+    HANDOFFS_AND_CONTEXT = "handoffs_and_context"
+    RISK_CONTROLS = "risk_controls"
+    EXTERNAL_DEPENDENCIES = "external_dependencies"
+
+
+class Theme(Frozen):
+    key: ThemeKey
+    title: str
+    quotes: tuple[Quote, ...]
+
+
+class GapKind(StrEnum):
+    UNOWNED_STAGE = "unowned_stage"
+    UNKNOWN_DURATION = "unknown_duration"
+    ONE_SIDED_HANDOFF = "one_sided_handoff"
+    MISSING_ROLE = "missing_role"
+
+
+class Gap(Frozen):
+    kind: GapKind
+    subject: str  # the stage, hand-off ("Design → Engineer") or role concerned
+    suggested_owner: str  # a role name, or "facilitator"
+
+
+class Perception(Frozen):
+    role: str
+    user_id: str
+    days: float  # their estimate of idea to production
+    ratio: float | None  # their estimate ÷ the assembled lead time
+
+
+class PathAnalysis(Frozen):
+    workshop_id: int
+    title: str
+    hours_per_day: float = 8
+    stages: tuple[StageMetrics, ...]
+    handoffs: tuple[Handoff, ...]  # hottest first
+    lead_days: float | None  # Σ LT over stages with a figure
+    process_days: float | None  # Σ PT
+    flow_efficiency: float | None  # Σ PT ÷ Σ LT
+    rolled_pca: float | None  # product of the hand-offs' %C&A
+    longest_wait: StageMetrics | None
+    perceptions: tuple[Perception, ...]
+    themes: tuple[Theme, ...]  # most supported first
+    gaps: tuple[Gap, ...]
+    craziest_steps: tuple[Quote, ...]
+    deletions: tuple[Quote, ...]  # "the one wait or approval I would delete"
+    roles_answered: int
+    roles_total: int

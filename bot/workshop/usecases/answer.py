@@ -1,0 +1,457 @@
+"""Interview use cases: a reply or a click in, the answer stored, the next question out.
+
+Each use case is one unit of work; Slack is told only after the commit. Every delivery
+is claimed by an idempotency key inside that unit of work, so a Slack retry or a
+double click is acted on once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.workshop.core.errors import CannotHandOver
+from bot.workshop.core.interview import (
+    Interpretation,
+    all_finished,
+    interpret_answer,
+    interview_progress,
+    interviews_to_start,
+)
+from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
+from bot.workshop.core.questions import Question, QuestionBank
+from bot.workshop.ports import Clock, Handover, Messenger, Notice, NoticeKind, QuestionPrompt
+from bot.workshop.usecases.summarise import SummaryDesk
+from storage import inbound, interviews, jobs, workshops
+from storage.db import Database, Session
+
+logger = logging.getLogger(__name__)
+
+HANDOVER_QUESTION = "handover"
+MAX_ATTEMPTS = 3
+DM_COMMANDS = frozenset({"pause", "resume", "help", "review"})
+
+
+class ConcurrentUpdate(Exception):
+    """Somebody else answered first; the use case runs again."""
+
+
+class _Outbox:
+    """What to tell Slack once the unit of work has committed."""
+
+    def __init__(self) -> None:
+        self.notices: list[tuple[str, Notice]] = []
+        self.retry: QuestionPrompt | None = None
+        self.answered: tuple[QuestionPrompt, str, str] | None = None  # prompt, ts, answer
+        self.prompt_users: list[str] = []
+        self.finished: Workshop | None = None
+
+
+class Interviewer:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        messenger: Messenger,
+        clock: Clock,
+        bank: QuestionBank,
+        summaries: SummaryDesk,
+    ) -> None:
+        self.database = database
+        self.messenger = messenger
+        self.clock = clock
+        self.bank = bank
+        self.summaries = summaries
+
+    # -- replies ---------------------------------------------------------------------------
+
+    async def handle_direct_message(
+        self, *, team_id: str, user_id: str, text: str, message_ts: str
+    ) -> None:
+        """A participant typed in the bot's DM: a command word, or an answer."""
+        word = text.strip().casefold().rstrip(".!")
+        key = f"message:{team_id}:{user_id}:{message_ts}"
+        if word in DM_COMMANDS:
+            await self._dm_command(team_id=team_id, user_id=user_id, word=word, key=key)
+            return
+        await self._answer_with_retries(
+            team_id=team_id, user_id=user_id, text=text, key=key, expected=None
+        )
+
+    async def answer_from_button(
+        self, *, team_id: str, user_id: str, interview_id: int, question_key: str, text: str,
+        action_key: str,
+    ) -> bool:  # fmt: skip
+        """A quick-answer button or the answer form: stored like typed text, if that
+        question is still open. True when it was stored."""
+        return await self._answer_with_retries(
+            team_id=team_id,
+            user_id=user_id,
+            text=text,
+            key=f"action:{team_id}:{user_id}:{action_key}",
+            expected=(interview_id, question_key),
+        )
+
+    async def hand_over(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        interview_id: int,
+        question_key: str,
+        colleague_id: str,
+        action_key: str,
+    ) -> None:
+        """ "Not my stage": the question goes to a colleague, and the interview moves on."""
+        if colleague_id == user_id:
+            raise CannotHandOver(reason="self")
+        stored = await self._answer_with_retries(
+            team_id=team_id,
+            user_id=user_id,
+            text="",
+            key=f"handover:{team_id}:{user_id}:{action_key}",
+            expected=(interview_id, question_key),
+            reading=Interpretation(accepted=True, parsed={"delegated_to": colleague_id}),
+        )
+        if not stored:
+            return
+        async with self.database.transaction() as session:
+            interview = await interviews.get_interview(session, interview_id=interview_id)
+            assert interview is not None
+            workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
+            assert workshop is not None
+            answers = await interviews.list_answers_of_interview(session, interview_id=interview_id)
+        question = self.bank.find(workshop, interview.role_key, question_key)
+        assert question is not None
+        prompt = QuestionPrompt(
+            user_id=colleague_id,
+            interview_id=interview_id,
+            workshop=workshop,
+            role=workshop.role(interview.role_key).name,
+            question=question,
+            number=len(answers),
+            total=len(answers),
+            first=False,
+        )
+        await self.messenger.send_handed_question(prompt, asked_by=user_id)
+
+    async def _answer_with_retries(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        text: str,
+        key: str,
+        expected: tuple[int, str] | None,
+        reading: Interpretation | None = None,
+    ) -> bool:
+        """Store the reply; True when it was stored (not a repeat or a stale click)."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                outbox = await self._record_answer(
+                    team_id=team_id,
+                    user_id=user_id,
+                    text=text,
+                    key=key,
+                    expected=expected,
+                    reading=reading,
+                )
+            except ConcurrentUpdate:
+                logger.info("answer raced with another; trying again (%d)", attempt)
+                continue
+            await self._deliver(outbox, team_id=team_id)
+            return outbox.answered is not None or bool(outbox.prompt_users)
+        logger.warning("gave up storing a reply from %s after %d attempts", user_id, MAX_ATTEMPTS)
+        return False
+
+    async def _record_answer(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        text: str,
+        key: str,
+        expected: tuple[int, str] | None,
+        reading: Interpretation | None = None,
+    ) -> _Outbox:
+        now = self.clock.now()
+        outbox = _Outbox()
+        async with self.database.transaction() as session:
+            if not await inbound.claim_inbound_event(session, key=key, now=now):
+                return outbox
+            current = await self._current_interview(session, team_id, user_id, expected)
+            # Hold the interview's row: answers to it, and the sending of its questions,
+            # take turns, so neither misses what the other did.
+            interview = (
+                await interviews.lock_interview(session, interview_id=current.id)
+                if current is not None
+                else None
+            )
+            if interview is None or interview.status is not InterviewStatus.ACTIVE:
+                if expected is None:
+                    outbox.notices.append(
+                        (user_id, await self._why_nothing(session, team_id, user_id))
+                    )
+                return outbox
+            if interview.paused:
+                await interviews.set_paused(
+                    session, interview_id=interview.id, paused=False, now=now
+                )
+            workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
+            assert workshop is not None
+            answers = await interviews.list_answers_of_interview(session, interview_id=interview.id)
+            progress = interview_progress(self.bank, workshop, interview.role_key, answers)
+            question = progress.next
+            if question is None or (expected is not None and question.key != expected[1]):
+                return outbox  # a stale or repeated click: that question is answered
+            reading = reading or interpret_answer(question, text)
+            prompt = await self._prompt(session, workshop, interview, question, answers)
+            if not reading.accepted:
+                outbox.retry = prompt.model_copy(update={"retry": True, "first": False})
+                return outbox
+            answer = Answer(
+                interview_id=interview.id,
+                question_key=question.key,
+                stage=question.stage,
+                raw_text=text.strip(),
+                parsed=reading.parsed,
+                answered_at=now,
+            )
+            if not await interviews.save_answer(session, answer=answer):
+                raise ConcurrentUpdate()
+            await jobs.restart_nudges(session, interview_id=interview.id, now=now)
+            if interview.prompt_ts and interview.prompted_key == question.key:
+                outbox.answered = (prompt, interview.prompt_ts, answer.raw_text)
+            answers[question.key] = answer
+            outbox.prompt_users.append(user_id)
+            if interview_progress(self.bank, workshop, interview.role_key, answers).next is None:
+                await self._finish(session, workshop, interview, now, outbox)
+            else:
+                await interviews.touch_interview(session, interview_id=interview.id, now=now)
+        return outbox
+
+    async def _current_interview(
+        self, session: Session, team_id: str, user_id: str, expected: tuple[int, str] | None
+    ) -> Interview | None:
+        active = await interviews.list_active_interviews_of_user(
+            session, team_id=team_id, user_id=user_id
+        )
+        if expected is not None:
+            return next((i for i in active if i.id == expected[0]), None)
+        unpaused = [i for i in active if not i.paused]
+        candidates = unpaused or active
+        return candidates[0] if candidates else None
+
+    async def _why_nothing(self, session: Session, team_id: str, user_id: str) -> Notice:
+        if await interviews.is_participant(session, team_id=team_id, user_id=user_id):
+            return Notice(kind=NoticeKind.NOTHING_PENDING)
+        return Notice(kind=NoticeKind.STRANGER)
+
+    async def _finish(
+        self,
+        session: Session,
+        workshop: Workshop,
+        interview: Interview,
+        now: datetime,
+        outbox: _Outbox,
+    ) -> None:
+        """The interview is complete: thank them, start whoever is next, maybe close."""
+        if not await interviews.finish_interview(
+            session, interview_id=interview.id, status=InterviewStatus.DONE, now=now
+        ):
+            raise ConcurrentUpdate()
+        outbox.notices.append(
+            (
+                interview.user_id,
+                Notice(
+                    kind=NoticeKind.INTERVIEW_DONE,
+                    context={"title": workshop.title, "channel_id": workshop.channel_id},
+                ),
+            )
+        )
+        started, finished = await self.advance_workshop(session, workshop, now)
+        outbox.prompt_users.extend(i.user_id for i in started)
+        # A late interview in a closed workshop brings its summary up to date.
+        outbox.finished = finished or (
+            workshop if workshop.status is WorkshopStatus.CLOSED else None
+        )
+
+    async def advance_workshop(
+        self, session: Session, workshop: Workshop, now: datetime
+    ) -> tuple[list[Interview], Workshop | None]:
+        """Start whoever's turn has come; close the workshop when everyone is done."""
+        everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
+        starting = interviews_to_start(workshop, everyone)
+        await interviews.activate_interviews(
+            session, interview_ids=[i.id for i in starting], now=now
+        )
+        if (
+            not starting
+            and all_finished(everyone)
+            and await workshops.close_workshop(session, workshop_id=workshop.id, now=now)
+        ):
+            return [], await workshops.get_workshop(session, workshop_id=workshop.id)
+        return starting, None
+
+    async def _deliver(self, outbox: _Outbox, *, team_id: str) -> None:
+        if outbox.answered is not None:
+            prompt, ts, text = outbox.answered
+            await self.messenger.close_question(prompt, ts=ts, answer=text)
+        for user_id, notice in outbox.notices:
+            await self.messenger.send_notice(user_id, notice)
+        if outbox.retry is not None:
+            await self.messenger.send_question(outbox.retry)
+        await self.prompt_users(outbox.prompt_users, team_id=team_id)
+        if outbox.finished is not None:
+            await self.summaries.publish(outbox.finished)
+
+    # -- pause, resume, help -----------------------------------------------------------------
+
+    async def resume(self, *, team_id: str, user_id: str) -> None:
+        """Resume a paused interview (from the Home tab) and ask its question again."""
+        await self._dm_command(team_id=team_id, user_id=user_id, word="resume", key=None)
+
+    async def _dm_command(self, *, team_id: str, user_id: str, word: str, key: str | None) -> None:
+        now = self.clock.now()
+        async with self.database.transaction() as session:
+            if key is not None and not await inbound.claim_inbound_event(session, key=key, now=now):
+                return
+            interview = await self._current_interview(session, team_id, user_id, None)
+            if interview is None:
+                notice = await self._why_nothing(session, team_id, user_id)
+            elif word == "pause":
+                await interviews.set_paused(
+                    session, interview_id=interview.id, paused=True, now=now
+                )
+                notice = Notice(kind=NoticeKind.PAUSED)
+            elif word == "resume":
+                await interviews.set_paused(
+                    session, interview_id=interview.id, paused=False, now=now
+                )
+                await interviews.release_prompt(
+                    session,
+                    interview_id=interview.id,
+                    key=interview.prompted_key or "",
+                    previous=None,
+                )
+                notice = Notice(kind=NoticeKind.RESUMED)
+            elif word == "review":
+                notice = Notice(kind=NoticeKind.REVIEW_OFFER)
+            else:
+                notice = Notice(kind=NoticeKind.DM_HELP)
+        await self.messenger.send_notice(user_id, notice)
+        if word == "resume":
+            await self.prompt_users([user_id], team_id=team_id)
+
+    # -- asking ------------------------------------------------------------------------------
+
+    async def _prompt(
+        self,
+        session: Session,
+        workshop: Workshop,
+        interview: Interview,
+        question: Question,
+        answers: dict[str, Answer],
+    ) -> QuestionPrompt:
+        progress = interview_progress(self.bank, workshop, interview.role_key, answers)
+        first = not answers
+        return QuestionPrompt(
+            user_id=interview.user_id,
+            interview_id=interview.id,
+            workshop=workshop,
+            role=workshop.role(interview.role_key).name,
+            question=question,
+            number=progress.answered + 1,
+            total=max(progress.expected, progress.answered + 1),
+            first=first,
+            upstream=await self._upstream_handover(session, workshop, interview.role_key)
+            if first
+            else None,
+        )
+
+    async def _upstream_handover(
+        self, session: Session, workshop: Workshop, role_key: str
+    ) -> Handover | None:
+        upstream = workshop.upstream_role(role_key)
+        if upstream is None:
+            return None
+        everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
+        theirs = {i.id for i in everyone if i.role_key == upstream.key}
+        texts = [
+            a.raw_text
+            for a in await interviews.list_answers(session, workshop_id=workshop.id)
+            if a.interview_id in theirs
+            and a.question_key == HANDOVER_QUESTION
+            and not (a.parsed or {}).get("skipped")
+        ]
+        return Handover(role=upstream.name, text="\n".join(texts)) if texts else None
+
+    async def prompt_users(self, user_ids: Sequence[str], *, team_id: str) -> int:
+        """Send each user the question they are due, unless it was sent already."""
+        sent = 0
+        for user_id in dict.fromkeys(user_ids):
+            async with self.database.transaction() as session:
+                current = await self._current_interview(session, team_id, user_id, None)
+                if current is None or current.paused:
+                    continue
+                workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
+                assert workshop is not None
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=current.id
+                )
+                question = interview_progress(self.bank, workshop, current.role_key, answers).next
+                if question is None or not await interviews.claim_prompt(
+                    session, interview_id=current.id, key=question.key
+                ):
+                    continue
+                prompt = await self._prompt(session, workshop, current, question, answers)
+            try:
+                ts = await self.messenger.send_question(prompt)
+            except Exception:
+                async with self.database.transaction() as session:
+                    await interviews.release_prompt(
+                        session,
+                        interview_id=current.id,
+                        key=question.key,
+                        previous=current.prompted_key,
+                    )
+                raise
+            async with self.database.transaction() as session:
+                await interviews.lock_interview(session, interview_id=current.id)
+                await interviews.set_prompt_ts(
+                    session, interview_id=current.id, key=question.key, ts=ts
+                )
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=current.id
+                )
+            sent += 1
+            early = answers.get(question.key)
+            if early is not None:  # answered before we knew where the question was
+                await self.messenger.close_question(prompt, ts=ts, answer=early.raw_text)
+        return sent
+
+    async def ask_again(self, interview: Interview, *, team_id: str) -> None:
+        """Send the person's current question again (after a reminder)."""
+        async with self.database.transaction() as session:
+            current = await interviews.lock_interview(session, interview_id=interview.id)
+            if current is None or current.prompted_key is None:
+                return
+            await interviews.release_prompt(
+                session, interview_id=current.id, key=current.prompted_key, previous=None
+            )
+        await self.prompt_users([interview.user_id], team_id=team_id)
+
+    async def resume_unsent_prompts(self) -> int:
+        """After a restart: send every question that was due but never went out."""
+        async with self.database.transaction() as session:
+            pending = await interviews.list_resumable_interviews(session)
+            teams: dict[str, str] = {}
+            for interview in pending:
+                workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
+                assert workshop is not None
+                teams.setdefault(interview.user_id, workshop.team_id)
+        sent = 0
+        for user_id, team_id in teams.items():
+            sent += await self.prompt_users([user_id], team_id=team_id)
+        return sent

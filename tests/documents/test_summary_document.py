@@ -1,0 +1,53 @@
+"""The summary's JSON document: its schema is checked in, and documents follow it."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from bot.documents.summary import (
+    SCHEMA_PATH,
+    build_summary_document,
+    render_summary_json,
+    render_summary_markdown,
+    summary_schema_text,
+)
+from bot.rendering import Renderer
+from tests.slack.test_summary_blocks import analysis
+
+
+def test_the_checked_in_schema_is_the_models_schema() -> None:
+    assert SCHEMA_PATH.read_text() == summary_schema_text(), (
+        "regenerate: python -c 'from bot.documents.summary import *; "
+        "SCHEMA_PATH.write_text(summary_schema_text())'"
+    )
+
+
+def test_a_summary_document_follows_the_schema_and_has_the_measures() -> None:
+    document = json.loads(render_summary_json(build_summary_document(analysis(3, 5), named=False)))
+    jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
+    assert document["metrics"] == {
+        "lead_time_days": 80.0,
+        "process_time_days": 16.0,
+        "flow_efficiency": 0.2,
+        "rolled_pca": 0.727,
+        "roles_answered": 3,
+        "roles_total": 3,
+    }
+    first = document["handoffs"][0]
+    assert (first["from_stage"], first["to_stage"], first["heat"]) == ("Idea", "Approval", 0.9)
+    assert {"name", "roles", "lead_time_days", "process_time_days", "wait_days", "pca"} <= set(
+        document["stages"][0]
+    )
+    assert all(q["user_id"] is None for q in first["evidence"]), "roles, not names"
+    named = build_summary_document(analysis(3, 5), named=True)
+    assert named.handoffs[0].evidence[0].user_id == "U00000"
+
+
+def test_markdown_is_plain_text_without_slack_escaping() -> None:
+    text = render_summary_markdown(analysis(2, 3), Renderer(for_slack=False), named=False)
+    assert text.startswith("# Path to production: A title")
+    assert "| 1 | Idea | Engineering, Product Owner | 2 d | 10 d | 8 d | 40 d | 60% |" in text
+    assert "&lt;" not in text
+    assert "<@" not in text

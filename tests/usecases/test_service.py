@@ -1,0 +1,360 @@
+"""Use cases against a real database (SQLite or PostgreSQL) with fake Slack edges."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.workshop.core.analysis.themes import load_theme_book
+from bot.workshop.core.errors import (
+    BotNotInChannel,
+    NoActiveWorkshop,
+    NoParticipants,
+    UnknownRole,
+    WorkshopAlreadyActive,
+)
+from bot.workshop.core.model import InterviewMode, InterviewStatus
+from bot.workshop.core.planning import RoleRequest, StartRequest
+from bot.workshop.core.questions import QuestionKind, load_path_template, load_question_bank
+from bot.workshop.ports import NoticeKind
+from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.usecases.start import Services, WorkshopService
+from storage import interviews, workshops
+from storage.db import Database
+from tests.fakes import FakeClock, FakeMessenger
+
+TEAM, CHANNEL, FACILITATOR = "T1", "C1", "UFAC"
+
+
+def answer_for(kind: QuestionKind) -> str:
+    return {"duration": "2-3 days", "percent": "about 80%"}.get(kind.value, "we talk it over")
+
+
+@pytest.fixture
+def messenger() -> FakeMessenger:
+    return FakeMessenger()
+
+
+@pytest.fixture
+def services(database: Database, messenger: FakeMessenger) -> Services:
+    return Services(
+        database=database,
+        messenger=messenger,
+        clock=FakeClock(),
+        bank=load_question_bank(),
+        template=load_path_template(),
+        themes=load_theme_book(),
+    )
+
+
+@pytest.fixture
+def service(services: Services) -> WorkshopService:
+    return services.workshops
+
+
+@pytest.fixture
+def interviewer(services: Services) -> Interviewer:
+    return services.interviews
+
+
+def start_request(*roles: tuple[str, tuple[str, ...]], **kwargs: object) -> StartRequest:
+    return StartRequest(
+        team_id=TEAM,
+        channel_id=kwargs.pop("channel_id", CHANNEL),  # type: ignore[arg-type]
+        user_id=FACILITATOR,
+        title="Checkout revamp",
+        roles=tuple(RoleRequest(word=w, user_ids=ids) for w, ids in roles),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def answer_everything(
+    interviewer: Interviewer, messenger: FakeMessenger, user_id: str
+) -> None:
+    """Answer each question the user is asked until they are asked no more."""
+    answered = 0
+    while True:
+        asked = messenger.questions_to(user_id)
+        if len(asked) <= answered:
+            return
+        prompt = asked[-1]
+        answered = len(asked)
+        await interviewer.handle_direct_message(
+            team_id=TEAM,
+            user_id=user_id,
+            text=answer_for(prompt.question.kind),
+            message_ts=f"{user_id}.{answered}",
+        )
+
+
+async def test_in_turn_roles_are_interviewed_in_path_order(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await service.start_workshop(
+        start_request(("ops", ("UOPS",)), ("eng", ("UENG",)), ("product", ("UPO",)))
+    )
+    assert [p.user_id for p in messenger.questions] == ["UPO"]
+    assert messenger.questions[0].first
+    assert len(messenger.announcements) == 1
+
+    await answer_everything(interviewer, messenger, "UPO")
+    assert messenger.questions_to("UENG"), "engineering starts when the product owner is done"
+    assert not messenger.questions_to("UOPS")
+    assert messenger.notices_to("UPO")[-1].kind is NoticeKind.INTERVIEW_DONE
+
+    await answer_everything(interviewer, messenger, "UENG")
+    await answer_everything(interviewer, messenger, "UOPS")
+    assert len(messenger.summaries) == 1, "the summary is posted once, when everyone is done"
+    analysis, previous = messenger.summaries[0]
+    assert previous is None
+    assert analysis.roles_answered == analysis.roles_total == 3
+    assert [s.name for s in analysis.stages][:3] == ["Idea", "Approval", "Design"]
+    idea = analysis.stages[0]
+    assert idea.roles == ("Product Owner",)
+    assert idea.process_days == pytest.approx(2.5)
+
+
+async def test_first_question_shows_what_the_role_before_hands_over(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await service.start_workshop(start_request(("product", ("UPO",)), ("eng", ("UENG",))))
+    await answer_everything(interviewer, messenger, "UPO")
+    first = messenger.questions_to("UENG")[0]
+    assert first.first
+    assert first.upstream is not None
+    assert first.upstream.role == "Product Owner"
+    assert first.upstream.text == "we talk it over"
+    assert first.question.key == "receive_confirm", "the receiver confirms or corrects it"
+
+
+async def test_a_redelivered_message_is_stored_once_and_answered_once(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+) -> None:
+    await service.start_workshop(
+        start_request(
+            ("product", ("UPO",)),
+        )
+    )
+    for _ in range(2):
+        await interviewer.handle_direct_message(
+            team_id=TEAM, user_id="UPO", text="an idea appears", message_ts="1.1"
+        )
+    assert len(messenger.questions_to("UPO")) == 2
+    async with database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert [a.raw_text for a in stored] == ["an idea appears"]
+
+
+async def test_concurrent_replies_each_answer_one_question(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+) -> None:
+    await service.start_workshop(
+        start_request(
+            ("product", ("UPO",)),
+        )
+    )
+    await asyncio.gather(
+        *(
+            interviewer.handle_direct_message(
+                team_id=TEAM, user_id="UPO", text=f"a full reply {n}", message_ts=f"2.{n}"
+            )
+            for n in range(2)
+        )
+    )
+    async with database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert sorted(a.raw_text for a in stored) == ["a full reply 0", "a full reply 1"]
+    assert [a.question_key for a in stored] == ["Idea.what_happens", "Idea.needs"]
+
+
+async def test_an_unreadable_duration_is_asked_again_not_stored(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+) -> None:
+    await service.start_workshop(
+        start_request(
+            ("product", ("UPO",)),
+        )
+    )
+    n = 0
+    while (asked := messenger.questions_to("UPO")[-1]).question.kind is not QuestionKind.DURATION:
+        n += 1
+        await interviewer.handle_direct_message(
+            team_id=TEAM, user_id="UPO", text="a full answer here", message_ts=f"3.{n}"
+        )
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UPO", text="it varies a lot", message_ts="3.9"
+    )
+    again = messenger.questions_to("UPO")[-1]
+    assert again.retry
+    assert again.question.key == asked.question.key
+    async with database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert len(stored) == n
+    assert "it varies a lot" not in [a.raw_text for a in stored]
+
+
+async def test_strangers_and_waiting_participants_are_told_why_nothing_is_asked(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await interviewer.handle_direct_message(team_id=TEAM, user_id="UX", text="hi", message_ts="4.1")
+    assert messenger.notices_to("UX")[-1].kind is NoticeKind.STRANGER
+    await service.start_workshop(start_request(("product", ("UPO",)), ("eng", ("UENG",))))
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UENG", text="hi", message_ts="4.2"
+    )
+    assert messenger.notices_to("UENG")[-1].kind is NoticeKind.NOTHING_PENDING
+
+
+async def test_a_question_that_failed_to_send_goes_out_after_a_restart(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+) -> None:
+    await service.start_workshop(
+        start_request(
+            ("product", ("UPO",)),
+        )
+    )
+    messenger.fail_next_question = True
+    with pytest.raises(ConnectionError):
+        await interviewer.handle_direct_message(
+            team_id=TEAM, user_id="UPO", text="idea", message_ts="5.1"
+        )
+    assert len(messenger.questions_to("UPO")) == 1
+    assert await interviewer.resume_unsent_prompts() == 1
+    assert [q.number for q in messenger.questions_to("UPO")] == [1, 2]
+    assert await interviewer.resume_unsent_prompts() == 0
+
+
+async def test_start_refuses_what_it_cannot_run(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    with pytest.raises(UnknownRole):
+        await service.start_workshop(start_request(("wizard", ("U1",))))
+    with pytest.raises(NoParticipants):
+        await service.start_workshop(start_request())
+    with pytest.raises(BotNotInChannel):
+        await service.start_workshop(start_request(("eng", ("U1",)), channel_id="C9"))
+    await service.start_workshop(start_request(("eng", ("U1",))))
+    with pytest.raises(WorkshopAlreadyActive):
+        await service.start_workshop(start_request(("eng", ("U2",))))
+    with pytest.raises(NoActiveWorkshop):
+        await service.publish_summary(team_id=TEAM, channel_id="C2")
+
+
+async def test_all_at_once_asks_one_role_at_a_time_of_a_person_with_two_roles(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+) -> None:
+    await service.start_workshop(
+        start_request(("product", ("UA",)), ("qa", ("UA", "UB")), mode=InterviewMode.ALL_AT_ONCE)
+    )
+    assert sorted(p.user_id for p in messenger.questions) == ["UA", "UB"]
+    await answer_everything(interviewer, messenger, "UA")
+    async with database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        states = {
+            (i.user_id, i.role_key): i.status
+            for i in await interviews.list_interviews(session, workshop_id=workshop.id)
+        }
+    assert states[("UA", "product")] is InterviewStatus.DONE
+    assert states[("UA", "quality")] is InterviewStatus.DONE
+    assert states[("UB", "quality")] is InterviewStatus.ACTIVE
+    assert messenger.summaries == []
+
+
+async def test_summary_on_demand_is_posted_then_updated_in_place(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await service.start_workshop(
+        start_request(
+            ("product", ("UPO",)),
+        )
+    )
+    first = await service.publish_summary(team_id=TEAM, channel_id=CHANNEL)
+    second = await service.publish_summary(team_id=TEAM, channel_id=CHANNEL)
+    assert first.kind is NoticeKind.SUMMARY_POSTED
+    assert second.kind is NoticeKind.SUMMARY_UPDATED
+    assert [p.parent_ts if p else None for _, p in messenger.summaries] == [None, "200.1"]
+    assert messenger.summaries[0][0].roles_answered == 0
+
+
+async def test_a_vague_answer_earns_one_request_for_an_example(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await service.start_workshop(start_request(("product", ("UPO",))))
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UPO", text="stuff", message_ts="6.1"
+    )
+    probe = messenger.questions_to("UPO")[-1]
+    assert probe.question.key == "Idea.what_happens.example"
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UPO", text="meh", message_ts="6.2"
+    )
+    assert messenger.questions_to("UPO")[-1].question.key == "Idea.needs"
+
+
+async def test_pause_holds_questions_and_resume_asks_again(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await service.start_workshop(start_request(("product", ("UPO",))))
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UPO", text="pause", message_ts="7.1"
+    )
+    assert messenger.notices_to("UPO")[-1].kind is NoticeKind.PAUSED
+    assert await interviewer.resume_unsent_prompts() == 0
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UPO", text="Resume", message_ts="7.2"
+    )
+    assert messenger.notices_to("UPO")[-1].kind is NoticeKind.RESUMED
+    asked = messenger.questions_to("UPO")
+    assert [q.question.key for q in asked] == ["Idea.what_happens", "Idea.what_happens"]
+
+
+async def test_a_quick_answer_counts_once_and_a_stale_click_is_ignored(
+    service: WorkshopService,
+    interviewer: Interviewer,
+    messenger: FakeMessenger,
+    database: Database,
+) -> None:
+    await service.start_workshop(start_request(("product", ("UPO",))))
+    first = messenger.questions_to("UPO")[0]
+    for action in ("a1", "a2"):  # a double click
+        await interviewer.answer_from_button(
+            team_id=TEAM,
+            user_id="UPO",
+            interview_id=first.interview_id,
+            question_key=first.question.key,
+            text="skip",
+            action_key=action,
+        )
+    async with database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert [(a.question_key, a.parsed) for a in stored] == [
+        ("Idea.what_happens", {"skipped": True})
+    ]
+    assert messenger.closed == [("300.1", "skip")], "the answered question loses its buttons"
+    assert len(messenger.questions_to("UPO")) == 2
+
+
+async def test_a_long_wait_earns_the_waiting_for_probe(
+    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+) -> None:
+    await service.start_workshop(start_request(("product", ("UPO",))))
+    replies = {"process_time": "2 hours", "lead_time": "3 weeks"}
+    n = 0
+    while (asked := messenger.questions_to("UPO")[-1]).question.base_key != "waiting_for":
+        n += 1
+        assert n < 20, "the waiting_for probe was never asked"
+        text = replies.get(asked.question.base_key, "a proper long answer")
+        await interviewer.handle_direct_message(
+            team_id=TEAM, user_id="UPO", text=text, message_ts=f"8.{n}"
+        )
+    assert asked.question.key == "Idea.waiting_for"
