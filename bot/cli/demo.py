@@ -18,7 +18,7 @@ from pydantic import Field, SecretStr
 
 from bot.app import EVENTS_PATH, P2P, build_p2p, start_http
 from bot.cli.summary import SummaryFormat, analyse_stored_workshop, render_summary
-from bot.sandbox import Sandbox, render_message_text
+from bot.sandbox import Sandbox, SandboxSettings, render_message_text
 from bot.settings import Settings
 from bot.workshop.core.model import Frozen
 from prompts import PROMPTS_DIR
@@ -116,7 +116,9 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
 
     # The scripted team answers a hundred times faster than people type, which would trip
     # Slack's per-minute limits on updating messages; the rate-limit tests exercise them.
-    sandbox = Sandbox(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    sandbox = Sandbox(
+        SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    )
     await sandbox.start()
     settings = Settings(
         _env_file=None,

@@ -1,8 +1,8 @@
 """An emulated Slack workspace on loopback, strict like Slack, for tests and ``p2p demo``.
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 
-async with Sandbox() as sb:
+async with Sandbox(SandboxSettings(bot_token="xoxb-test")) as sb:
     sb.request_url = "http://127.0.0.1:3000/slack/events"
     alice = sb.add_user("alice", real_name="Alice Archer")
     await sb.slash_command(alice, None, "/p2p", "help")
@@ -14,6 +14,7 @@ from bot.sandbox.message_text import readable_mrkdwn, render_message_text, rende
 from bot.sandbox.people import User
 from bot.sandbox.records import ApiCall, ResponseUrlPost, UploadedFile
 from bot.sandbox.sandbox import Sandbox
+from bot.sandbox.settings import SandboxSettings
 from bot.sandbox.state import Ephemeral, Message, View
 from bot.sandbox.webapi import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
 
@@ -27,6 +28,7 @@ __all__ = [
     "Message",
     "ResponseUrlPost",
     "Sandbox",
+    "SandboxSettings",
     "SandboxUsageError",
     "SlackError",
     "UploadedFile",

@@ -8,10 +8,11 @@ import contextlib
 import logging
 
 from bot.sandbox.sandbox import Sandbox
+from bot.sandbox.settings import SandboxSettings
 
 
 async def serve(port: int, request_url: str | None, users: list[str]) -> None:
-    sandbox = Sandbox(port=port)
+    sandbox = Sandbox(SandboxSettings(port=port))
     await sandbox.start()
     sandbox.request_url = request_url
     people = [sandbox.add_user(name) for name in users]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from types import TracebackType
@@ -21,13 +20,14 @@ from bot.sandbox.event_delivery import EventDelivery, cancel_all
 from bot.sandbox.methods_files import receive_upload, serve_file
 from bot.sandbox.observations import Observations
 from bot.sandbox.payloads import Payloads
-from bot.sandbox.ratelimit import RateLimiter, RateLimitMode
+from bot.sandbox.ratelimit import RateLimiter
 from bot.sandbox.records import ApiCall
 from bot.sandbox.responses import Responses
+from bot.sandbox.settings import SandboxSettings
 from bot.sandbox.socket_mode import SocketModeHub
 from bot.sandbox.state import Conversation, Message
 from bot.sandbox.user_actions import UserActions
-from bot.sandbox.webapi import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES, WebApi
+from bot.sandbox.webapi import WebApi
 from bot.sandbox.workspace import Workspace
 from bot.sandbox.workspace_setup import WorkspaceSetup
 
@@ -40,46 +40,22 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
     """A strict Slack workspace on 127.0.0.1 for one bot: Web API, signed deliveries,
     Socket Mode, and an "act as user" API.
 
-    ``bot_scopes`` and ``bot_events`` default to what the p2p app manifest asks for.
-    ``clock`` returns monotonic seconds; it times trigger_id expiry, response_url expiry and
-    rate-limit buckets, so a test can move it instead of sleeping.
+    ``settings`` says how it is set up (see ``SandboxSettings``); ``Sandbox()`` is a
+    workspace with Slack's limits and the scopes and events of the p2p app manifest.
     """
 
-    def __init__(
-        self,
-        signing_secret: str = "s3cr3t",
-        bot_token: str = "xoxb-sandbox",
-        app_token: str = "xapp-sandbox",
-        *,
-        bot_scopes: Iterable[str] | None = None,
-        bot_events: Iterable[str] | None = None,
-        rate_limits: RateLimitMode = "slack",
-        clock: Callable[[], float] | None = None,
-        contract_dir: str | os.PathLike[str] | None = None,
-        ack_deadline: float = 3.0,
-        trigger_ttl: float = 3.0,
-        event_retries: int = 3,
-        echo_bot_messages: bool = True,
-        escape_slash_commands: bool = True,
-        verification_token: str = "sandbox-verification-token",
-        team_name: str = "P2P Sandbox",
-        bot_name: str = "p2p",
-        host: str = "127.0.0.1",
-        port: int = 0,
-    ) -> None:
-        if not bot_token.startswith("xoxb-"):
-            raise ValueError("the bot token starts with xoxb-")
-        if not app_token.startswith("xapp-"):
-            raise ValueError("the app-level token starts with xapp-")
-        self.clock = clock or time.monotonic
-        self.contract = Contract(find_contract_dir(contract_dir))
-        self.workspace = Workspace(team_name=team_name, bot_name=bot_name)
-        self.limiter = RateLimiter(rate_limits, self.clock)
+    def __init__(self, settings: SandboxSettings | None = None) -> None:
+        settings = SandboxSettings() if settings is None else settings
+        self.settings = settings
+        self.clock = settings.clock
+        self.contract = Contract(find_contract_dir(settings.contract_dir))
+        self.workspace = Workspace(team_name=settings.team_name, bot_name=settings.bot_name)
+        self.limiter = RateLimiter(settings.rate_limits, self.clock)
         self.socket_hub = SocketModeHub(self.workspace.app_id)
         self.request_url: str | None = None
-        self.echo_bot_messages = echo_bot_messages
-        self.escape_slash_commands = escape_slash_commands
-        self.host, self.port = host, port
+        self.echo_bot_messages = settings.echo_bot_messages
+        self.escape_slash_commands = settings.escape_slash_commands
+        self.host, self.port = settings.host, settings.port
         self.url = ""
         self.calls: list[ApiCall] = []
         self.deliveries: list[Delivery] = []
@@ -89,16 +65,16 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
         self._session: aiohttp.ClientSession | None = None
         self.payloads = Payloads(
             self.workspace,
-            verification_token=verification_token,
+            verification_token=settings.verification_token,
             clock=self.clock,
             base_url=lambda: self.url,
         )
         self.deliverer = Deliverer(
-            signing_secret=signing_secret,
+            signing_secret=settings.signing_secret,
             socket_hub=self.socket_hub,
             session=self._client_session,
             request_url=lambda: self.request_url,
-            ack_deadline=ack_deadline,
+            ack_deadline=settings.ack_deadline,
             on_activity=self._touch,
         )
         self.responses = Responses(
@@ -110,10 +86,10 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             limiter=self.limiter,
             effects=self,
             clock=self.clock,
-            bot_token=bot_token,
-            app_token=app_token,
-            bot_scopes=DEFAULT_BOT_SCOPES if bot_scopes is None else bot_scopes,
-            trigger_ttl=trigger_ttl,
+            bot_token=settings.bot_token,
+            app_token=settings.app_token,
+            bot_scopes=settings.bot_scopes,
+            trigger_ttl=settings.trigger_ttl,
             record=self._record_call,
         )
         self.events = EventDelivery(
@@ -121,10 +97,10 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             payloads=self.payloads,
             contract=self.contract,
             bot_scopes=lambda: self.webapi.bot_scopes,
-            bot_events=DEFAULT_BOT_EVENTS if bot_events is None else bot_events,
+            bot_events=settings.bot_events,
             spawn=self._spawn,
             record=self.deliveries.append,
-            event_retries=event_retries,
+            event_retries=settings.event_retries,
         )
 
     # lifecycle -----------------------------------------------------------------------------

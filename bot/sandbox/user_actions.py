@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
+from bot.sandbox.clickables import action_entry, find_clickable
 from bot.sandbox.delivery import Deliverer, Delivery
 from bot.sandbox.element_values import element_state, is_empty
 from bot.sandbox.errors import ActionNotPossible, SandboxUsageError
 from bot.sandbox.event_delivery import EventDelivery
 from bot.sandbox.payloads import Payloads, escape_control_characters, link_mentions
 from bot.sandbox.responses import Responses
-from bot.sandbox.state import Conversation, Ephemeral, JsonDict, Message, View
+from bot.sandbox.state import Conversation, JsonDict, Message, View
 from bot.sandbox.workspace import Workspace
 
 _MARKUP_TOKEN = re.compile(r"<([@#!]?)([^<>|\s]+)(?:\|([^<>]*))?>")
@@ -59,33 +59,6 @@ def typed_message_text(text: str, workspace: Workspace) -> str:
     """Typed text as a Slack client posts it: escaped, ``@name`` as ``<@U123>``."""
     linked = link_mentions(text, workspace)
     return re.sub(r"<([@#])([A-Z0-9]+)\|[^>]*>", r"<\1\2>", linked)
-
-
-@dataclass
-class _Clickable:
-    """An interactive element a user can see, and where it is: a view or a message."""
-
-    block_id: str
-    element: JsonDict
-    place: View | tuple[Conversation, Message | Ephemeral]
-
-
-def _elements(blocks: list[JsonDict], *, in_view: bool) -> Iterator[tuple[str, JsonDict]]:
-    for block in blocks:
-        block_id = str(block.get("block_id", ""))
-        kind = block.get("type")
-        if kind in ("actions", "context_actions"):
-            for element in block.get("elements") or []:
-                if isinstance(element, dict):
-                    yield block_id, element
-        elif kind == "section" and isinstance(block.get("accessory"), dict):
-            yield block_id, block["accessory"]
-        elif (
-            kind == "input"
-            and isinstance(block.get("element"), dict)
-            and (block.get("dispatch_action") or not in_view)
-        ):
-            yield block_id, block["element"]
 
 
 class UserActions:
@@ -190,73 +163,6 @@ class UserActions:
 
     # clicking ------------------------------------------------------------------------------
 
-    def _clickables(self, user: str) -> Iterator[_Clickable]:
-        workspace = self.workspace
-        top = workspace.top_modal(user)
-        if top is not None:
-            for block_id, element in _elements(top.blocks, in_view=True):
-                yield _Clickable(block_id, element, top)
-        seen: list[tuple[str, Conversation, Message | Ephemeral]] = []
-        for conversation in workspace.conversations.values():
-            if user not in conversation.members:
-                continue
-            for message in conversation.messages:
-                seen.append((message.ts, conversation, message))
-                seen.extend((reply.ts, conversation, reply) for reply in message.replies)
-        for ephemeral in workspace.ephemerals:
-            if ephemeral.user == user:
-                seen.append(
-                    (ephemeral.ts, workspace.require_conversation(ephemeral.channel), ephemeral)
-                )
-        for _, conversation, source in sorted(seen, key=lambda item: float(item[0]), reverse=True):
-            for block_id, element in _elements(source.blocks, in_view=False):
-                yield _Clickable(block_id, element, (conversation, source))
-        home = workspace.home_view(user)
-        if home is not None:
-            for block_id, element in _elements(home.blocks, in_view=True):
-                yield _Clickable(block_id, element, home)
-
-    def _find_clickable(
-        self, user: str, action_id: str, value: object, block_id: str | None
-    ) -> _Clickable:
-        for clickable in self._clickables(user):
-            element = clickable.element
-            if element.get("action_id") != action_id:
-                continue
-            if block_id is not None and clickable.block_id != block_id:
-                continue
-            if (
-                element.get("type") == "button"
-                and value is not None
-                and element.get("value") != value
-            ):
-                continue
-            return clickable
-        raise ActionNotPossible(f"{user} cannot see an element with action_id {action_id!r}")
-
-    def _action(self, clickable: _Clickable, value: object) -> JsonDict:
-        element = clickable.element
-        kind = element.get("type")
-        action: JsonDict = {"action_id": element.get("action_id"), "block_id": clickable.block_id}
-        if kind == "button":
-            action["text"] = element.get("text")
-            for key in ("value", "style", "url"):
-                if key in element:
-                    action[key] = element[key]
-            action["type"] = "button"
-        else:
-            if value is None:
-                raise ActionNotPossible(f"choose a value for {element.get('action_id')!r}")
-            state = element_state(element, value, self.workspace, use_initial=False)
-            action.update({k: v for k, v in state.items() if k != "type"}, type=kind)
-            if "placeholder" in element:
-                action["placeholder"] = element["placeholder"]
-            if isinstance(clickable.place, View):
-                values = clickable.place.state_values.setdefault(clickable.block_id, {})
-                values[str(element.get("action_id"))] = state
-        action["action_ts"] = self.workspace.next_ts()
-        return action
-
     async def click(
         self,
         user: str,
@@ -272,10 +178,10 @@ class UserActions:
         it only narrows the search to the button carrying that value.
         """
         self.workspace.require_user(user)
-        clickable = self._find_clickable(user, action_id, value, block_id)
+        clickable = find_clickable(self.workspace, user, action_id, value, block_id)
 
         def payload() -> JsonDict:
-            action = self._action(clickable, value)
+            action = action_entry(self.workspace, clickable, value)
             if isinstance(clickable.place, View):
                 return self.payloads.view_actions(user, clickable.place, [action])
             conversation, message = clickable.place

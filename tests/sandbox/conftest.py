@@ -16,7 +16,7 @@ import pytest_asyncio
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 
 
 class MovableClock:
@@ -87,7 +87,7 @@ def clock() -> MovableClock:
 
 @pytest_asyncio.fixture
 async def sandbox(clock: MovableClock) -> AsyncIterator[Sandbox]:
-    async with Sandbox(clock=clock) as running:
+    async with Sandbox(SandboxSettings(clock=clock)) as running:
         yield running
 
 

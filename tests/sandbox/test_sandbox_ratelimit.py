@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 from bot.sandbox.ratelimit import RateLimiter, TokenBucket
 from tests.sandbox.conftest import MovableClock
 
@@ -60,7 +60,7 @@ async def test_slack_sdk_sees_the_429(sandbox: Sandbox, client: AsyncWebClient) 
 async def test_strict_buckets_have_no_burst(
     clock: MovableClock, http: aiohttp.ClientSession
 ) -> None:
-    async with Sandbox(clock=clock, rate_limits="strict") as sandbox:
+    async with Sandbox(SandboxSettings(clock=clock, rate_limits="strict")) as sandbox:
         general = sandbox.add_channel("general")
         random = sandbox.add_channel("random")
 

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox import ActionNotPossible, Sandbox
+from bot.sandbox import ActionNotPossible, Sandbox, SandboxSettings
 from tests.sandbox.conftest import MovableClock, Receiver
 
 pytestmark = pytest.mark.asyncio
@@ -111,7 +111,7 @@ async def test_events_the_app_does_not_subscribe_to_are_not_sent(
 async def test_slash_text_without_escaping_keeps_names(
     clock: MovableClock, receiver: Receiver
 ) -> None:
-    async with Sandbox(clock=clock, escape_slash_commands=False) as sandbox:
+    async with Sandbox(SandboxSettings(clock=clock, escape_slash_commands=False)) as sandbox:
         sandbox.request_url = receiver.url
         alice = sandbox.add_user("alice")
 
@@ -121,7 +121,7 @@ async def test_slash_text_without_escaping_keeps_names(
 
 
 async def test_no_echo_when_switched_off(clock: MovableClock, receiver: Receiver) -> None:
-    async with Sandbox(clock=clock, echo_bot_messages=False) as sandbox:
+    async with Sandbox(SandboxSettings(clock=clock, echo_bot_messages=False)) as sandbox:
         sandbox.request_url = receiver.url
         alice = sandbox.add_user("alice")
         client = AsyncWebClient(token=sandbox.bot_token, base_url=sandbox.api_url)

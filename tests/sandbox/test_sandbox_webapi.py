@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 
 pytestmark = pytest.mark.asyncio
 
@@ -104,7 +104,7 @@ async def test_token_checks(sandbox: Sandbox, http: aiohttp.ClientSession) -> No
 
 
 async def test_missing_scope_names_needed_and_provided(clock: Any) -> None:
-    async with Sandbox(clock=clock, bot_scopes=["chat:write"]) as sandbox:
+    async with Sandbox(SandboxSettings(clock=clock, bot_scopes=["chat:write"])) as sandbox:
         client = AsyncWebClient(token=sandbox.bot_token, base_url=sandbox.api_url)
         with pytest.raises(SlackApiError) as refused:
             await client.users_list()

@@ -11,7 +11,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.app import EVENTS_PATH, P2P, build_p2p, start_http
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 from bot.settings import Settings
 from bot.workshop.ports import Clock
 from tests.fakes import FakeClock
@@ -78,10 +78,12 @@ async def start_harness(
     database_url: str, *, clock: Clock | None = None, rate_limits: str = "off"
 ) -> tuple[Harness, web.AppRunner]:
     slack = Sandbox(
-        signing_secret=SIGNING_SECRET,
-        bot_token=BOT_TOKEN,
-        app_token=APP_TOKEN,
-        rate_limits=rate_limits,  # type: ignore[arg-type]
+        SandboxSettings(
+            signing_secret=SIGNING_SECRET,
+            bot_token=BOT_TOKEN,
+            app_token=APP_TOKEN,
+            rate_limits=rate_limits,
+        )
     )
     await slack.start()
     p2p = build_p2p(scenario_settings(slack, database_url), clock=clock)

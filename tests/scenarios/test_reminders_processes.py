@@ -10,7 +10,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 from bot.workshop.core.model import InterviewMode
 from bot.workshop.core.planning import RoleRequest, StartRequest, plan_workshop
 from bot.workshop.core.questions import load_path_template, load_question_bank
@@ -142,7 +142,9 @@ async def overdue_nudges(
 async def test_two_serve_processes_send_each_of_a_hundred_due_reminders_exactly_once(
     database: Database, database_url: str, tmp_path: Path
 ) -> None:
-    slack = Sandbox(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    slack = Sandbox(
+        SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    )
     await slack.start()
     try:
         people = [slack.add_user(f"person{n:03d}", tz="UTC") for n in range(PEOPLE)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 from storage.db import Database
 from tests.scenarios.conftest import BOT_TOKEN, SIGNING_SECRET
 
@@ -121,7 +121,9 @@ async def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
 
 @asynccontextmanager
 async def sandbox() -> AsyncIterator[Sandbox]:
-    slack = Sandbox(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    slack = Sandbox(
+        SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
+    )
     await slack.start()
     try:
         yield slack

@@ -8,13 +8,18 @@ import contextlib
 from pydantic import SecretStr
 
 from bot.app import build_p2p, serve_socket_mode
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxSettings
 from tests.scenarios.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, scenario_settings
 
 
 async def test_start_a_workshop_over_socket_mode(database_url: str) -> None:
     slack = Sandbox(
-        signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN, rate_limits="off"
+        SandboxSettings(
+            signing_secret=SIGNING_SECRET,
+            bot_token=BOT_TOKEN,
+            app_token=APP_TOKEN,
+            rate_limits="off",
+        )
     )
     await slack.start()
     settings = scenario_settings(slack, database_url).model_copy(
