@@ -24,13 +24,12 @@ from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.slack.listeners import register_listeners
 from bot.slack.messenger import SlackMessenger
-from bot.workshop.core.analysis.themes import load_theme_book
+from bot.workshop.bootstrap import Services, bootstrap, dependencies
 from bot.workshop.core.calendar import WorkingHours, parse_working_days, parse_working_hours
-from bot.workshop.core.questions import load_path_template, load_question_bank
+from bot.workshop.core.questions import load_question_bank
 from bot.workshop.core.schedule import ReminderPolicy
-from bot.workshop.ports import Clock, SystemClock
+from bot.workshop.ports import Clock
 from bot.workshop.usecases.remind import ReminderRunner
-from bot.workshop.usecases.start import Services
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -71,15 +70,15 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
     client = build_web_client(settings)
     renderer = Renderer()
     bank = load_question_bank()
-    services = Services(
-        database=database,
-        messenger=SlackMessenger(client, renderer, bank.quick_answers),
-        clock=clock or SystemClock(),
-        bank=bank,
-        template=load_path_template(),
-        themes=load_theme_book(),
-        directory=SlackDirectory(client),
-        reminder_policy=reminder_policy(settings),
+    services = bootstrap(
+        dependencies(
+            database,
+            SlackMessenger(client, renderer, bank.quick_answers),
+            clock=clock,
+            directory=SlackDirectory(client),
+            policy=reminder_policy(settings),
+            bank=bank,
+        )
     )
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
@@ -136,7 +135,7 @@ async def prepare(p2p: P2P, *, migrate: bool) -> None:
     if migrate:
         await p2p.database.migrate()
     try:
-        resumed = await p2p.services.interviews.resume_unsent_prompts()
+        resumed = await p2p.services.asking.resume_unsent_prompts()
     except Exception:
         logger.exception("could not resume unsent questions; they go out on the next reply")
     else:

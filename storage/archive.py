@@ -14,13 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.workshop.core.errors import WorkshopAlreadyActive
 from bot.workshop.core.model import Interview, Workshop, WorkshopPlan, WorkshopStatus
-from storage.db import Session
+from bot.workshop.core.transaction import Transaction
+from storage.db import sql_session
 from storage.tables import InterviewRow, WorkshopRow
 from storage.workshops import get_workshop
 
 
 async def insert_workshop(
-    session: Session,
+    session: Transaction,
     *,
     plan: WorkshopPlan,
     status: WorkshopStatus,
@@ -32,6 +33,7 @@ async def insert_workshop(
     Raises `WorkshopAlreadyActive` when it is collecting answers and its channel already has
     a workshop that is.
     """
+    sql = sql_session(session)
     row = WorkshopRow(
         team_id=plan.team_id,
         channel_id=plan.channel_id,
@@ -46,8 +48,8 @@ async def insert_workshop(
         closed_at=closed_at,
     )
     try:
-        async with session.begin_nested():
-            session.add(row)
+        async with sql.begin_nested():
+            sql.add(row)
     except IntegrityError:
         raise WorkshopAlreadyActive(channel_id=plan.channel_id) from None
     workshop = await get_workshop(session, workshop_id=row.id)
@@ -55,9 +57,10 @@ async def insert_workshop(
     return workshop
 
 
-async def restore_interview(session: Session, *, interview: Interview) -> bool:
+async def restore_interview(session: Transaction, *, interview: Interview) -> bool:
     """Give a stored interview the state it had elsewhere. False if there is no such one."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(InterviewRow)
         .where(InterviewRow.id == interview.id)
         .values(

@@ -20,16 +20,28 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.workshop.core.transaction import Transaction
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-# The unit of work handed to repository functions. Callers outside storage/ use this name.
-Session = AsyncSession
+
+def sql_session(session: Transaction) -> AsyncSession:
+    """The SQLAlchemy session inside a unit of work that `Database.transaction()` opened.
+
+    Repository functions take the opaque `Transaction` the domain holds and call this once.
+    Raises `TypeError` for anything else, e.g. a fake that never touched a database.
+    """
+    if not isinstance(session, AsyncSession):
+        raise TypeError(
+            f"expected a transaction opened by Database.transaction(), got {type(session).__name__}"
+        )
+    return session
 
 
 def insert_ignoring_duplicates(
-    session: Session, entity: type[Any], values: dict[str, Any]
+    session: AsyncSession, entity: type[Any], values: dict[str, Any]
 ) -> postgresql.Insert | sqlite.Insert:
     """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
     if session.get_bind().dialect.name == "postgresql":
@@ -88,8 +100,11 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Session]:
-        """One unit of work: commits when the block ends, rolls back on error."""
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One unit of work: commits when the block ends, rolls back on error.
+
+        What it yields is opaque outside storage/; repository functions open it.
+        """
         async with self.sessions.begin() as session:
             yield session
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 
 from bot.workshop.core.model import Answer, Assignment, Interview, InterviewStatus, WorkshopStatus
-from storage.db import Session, insert_ignoring_duplicates
+from bot.workshop.core.transaction import Transaction
+from storage.db import insert_ignoring_duplicates, sql_session
 from storage.tables import AnswerRow, InterviewRow, WorkshopRow
 
 # Closed workshops still take late answers from interviews left active; cancelled ones don't.
@@ -44,9 +45,10 @@ def _to_answer(row: AnswerRow) -> Answer:
 
 
 async def create_interviews(
-    session: Session, *, workshop_id: int, assignments: Iterable[Assignment]
+    session: Transaction, *, workshop_id: int, assignments: Iterable[Assignment]
 ) -> list[Interview]:
     """Create one waiting interview per assignment, in the order given."""
+    sql = sql_session(session)
     rows = [
         InterviewRow(
             workshop_id=workshop_id,
@@ -56,13 +58,14 @@ async def create_interviews(
         )
         for assignment in assignments
     ]
-    session.add_all(rows)
-    await session.flush()
+    sql.add_all(rows)
+    await sql.flush()
     return [_to_interview(row) for row in rows]
 
 
-async def list_interviews(session: Session, *, workshop_id: int) -> list[Interview]:
-    rows = await session.scalars(
+async def list_interviews(session: Transaction, *, workshop_id: int) -> list[Interview]:
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(InterviewRow)
         .where(InterviewRow.workshop_id == workshop_id)
         .order_by(InterviewRow.id)
@@ -70,14 +73,16 @@ async def list_interviews(session: Session, *, workshop_id: int) -> list[Intervi
     return [_to_interview(row) for row in rows]
 
 
-async def get_interview(session: Session, *, interview_id: int) -> Interview | None:
-    row = await session.get(InterviewRow, interview_id)
+async def get_interview(session: Transaction, *, interview_id: int) -> Interview | None:
+    sql = sql_session(session)
+    row = await sql.get(InterviewRow, interview_id)
     return _to_interview(row) if row is not None else None
 
 
-async def lock_interview(session: Session, *, interview_id: int) -> Interview | None:
+async def lock_interview(session: Transaction, *, interview_id: int) -> Interview | None:
     """Read an interview and hold its row until the transaction ends (FOR UPDATE)."""
-    row = await session.scalar(
+    sql = sql_session(session)
+    row = await sql.scalar(
         select(InterviewRow)
         .where(InterviewRow.id == interview_id)
         .with_for_update()
@@ -87,10 +92,11 @@ async def lock_interview(session: Session, *, interview_id: int) -> Interview | 
 
 
 async def list_active_interviews_of_user(
-    session: Session, *, team_id: str, user_id: str
+    session: Transaction, *, team_id: str, user_id: str
 ) -> list[Interview]:
     """The user's active interviews in collecting workshops, oldest workshop first."""
-    rows = await session.scalars(
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(InterviewRow)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
@@ -105,10 +111,11 @@ async def list_active_interviews_of_user(
 
 
 async def list_interviews_of_user(
-    session: Session, *, team_id: str, user_id: str
+    session: Transaction, *, team_id: str, user_id: str
 ) -> list[Interview]:
     """Every interview of the user in the team, newest workshop first."""
-    rows = await session.scalars(
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(InterviewRow)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(WorkshopRow.team_id == team_id, InterviewRow.user_id == user_id)
@@ -117,9 +124,10 @@ async def list_interviews_of_user(
     return [_to_interview(row) for row in rows]
 
 
-async def is_participant(session: Session, *, team_id: str, user_id: str) -> bool:
+async def is_participant(session: Transaction, *, team_id: str, user_id: str) -> bool:
     """Whether the user holds a role in any collecting workshop of the team."""
-    found = await session.scalar(
+    sql = sql_session(session)
+    found = await sql.scalar(
         select(InterviewRow.id)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
@@ -133,11 +141,12 @@ async def is_participant(session: Session, *, team_id: str, user_id: str) -> boo
 
 
 async def activate_interviews(
-    session: Session, *, interview_ids: Sequence[int], now: datetime
+    session: Transaction, *, interview_ids: Sequence[int], now: datetime
 ) -> None:
+    sql = sql_session(session)
     if not interview_ids:
         return
-    await session.execute(
+    await sql.execute(
         update(InterviewRow)
         .where(
             InterviewRow.id.in_(interview_ids),
@@ -148,10 +157,11 @@ async def activate_interviews(
 
 
 async def finish_interview(
-    session: Session, *, interview_id: int, status: InterviewStatus, now: datetime
+    session: Transaction, *, interview_id: int, status: InterviewStatus, now: datetime
 ) -> bool:
     """Mark an active interview done or skipped. False if it was not active any more."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(InterviewRow)
         .where(
             InterviewRow.id == interview_id,
@@ -162,15 +172,19 @@ async def finish_interview(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def touch_interview(session: Session, *, interview_id: int, now: datetime) -> None:
-    await session.execute(
+async def touch_interview(session: Transaction, *, interview_id: int, now: datetime) -> None:
+    sql = sql_session(session)
+    await sql.execute(
         update(InterviewRow).where(InterviewRow.id == interview_id).values(last_activity_at=now)
     )
 
 
-async def set_paused(session: Session, *, interview_id: int, paused: bool, now: datetime) -> bool:
+async def set_paused(
+    session: Transaction, *, interview_id: int, paused: bool, now: datetime
+) -> bool:
     """Pause or resume. False when it already was."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(InterviewRow)
         .where(InterviewRow.id == interview_id, InterviewRow.paused.is_(not paused))
         .values(paused=paused, last_activity_at=now)
@@ -178,9 +192,10 @@ async def set_paused(session: Session, *, interview_id: int, paused: bool, now: 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def claim_prompt(session: Session, *, interview_id: int, key: str) -> bool:
+async def claim_prompt(session: Transaction, *, interview_id: int, key: str) -> bool:
     """Claim the sending of question ``key``. False if it was already sent or claimed."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(InterviewRow)
         .where(
             InterviewRow.id == interview_id,
@@ -192,27 +207,30 @@ async def claim_prompt(session: Session, *, interview_id: int, key: str) -> bool
 
 
 async def release_prompt(
-    session: Session, *, interview_id: int, key: str, previous: str | None
+    session: Transaction, *, interview_id: int, key: str, previous: str | None
 ) -> None:
     """Give a claim back after the question could not be sent, so it is sent later."""
-    await session.execute(
+    sql = sql_session(session)
+    await sql.execute(
         update(InterviewRow)
         .where(InterviewRow.id == interview_id, InterviewRow.prompted_key == key)
         .values(prompted_key=previous)
     )
 
 
-async def set_prompt_ts(session: Session, *, interview_id: int, key: str, ts: str) -> None:
-    await session.execute(
+async def set_prompt_ts(session: Transaction, *, interview_id: int, key: str, ts: str) -> None:
+    sql = sql_session(session)
+    await sql.execute(
         update(InterviewRow)
         .where(InterviewRow.id == interview_id, InterviewRow.prompted_key == key)
         .values(prompt_ts=ts)
     )
 
 
-async def list_resumable_interviews(session: Session) -> list[Interview]:
+async def list_resumable_interviews(session: Transaction) -> list[Interview]:
     """Active, unpaused interviews of collecting workshops."""
-    rows = await session.scalars(
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(InterviewRow)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
@@ -225,8 +243,9 @@ async def list_resumable_interviews(session: Session) -> list[Interview]:
     return [_to_interview(row) for row in rows]
 
 
-async def save_answer(session: Session, *, answer: Answer) -> bool:
+async def save_answer(session: Transaction, *, answer: Answer) -> bool:
     """Store an answer once. False when that question already had an answer."""
+    sql = sql_session(session)
     values = {
         "interview_id": answer.interview_id,
         "question_key": answer.question_key,
@@ -236,14 +255,15 @@ async def save_answer(session: Session, *, answer: Answer) -> bool:
         "answered_at": answer.answered_at,
         "answered_by": answer.answered_by,
     }
-    result = await session.execute(
-        insert_ignoring_duplicates(session, AnswerRow, values).returning(AnswerRow.id)
+    result = await sql.execute(
+        insert_ignoring_duplicates(sql, AnswerRow, values).returning(AnswerRow.id)
     )
     return result.scalar() is not None
 
 
-async def list_answers(session: Session, *, workshop_id: int) -> list[Answer]:
-    rows = await session.scalars(
+async def list_answers(session: Transaction, *, workshop_id: int) -> list[Answer]:
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(AnswerRow)
         .join(InterviewRow, InterviewRow.id == AnswerRow.interview_id)
         .where(InterviewRow.workshop_id == workshop_id)
@@ -252,16 +272,20 @@ async def list_answers(session: Session, *, workshop_id: int) -> list[Answer]:
     return [_to_answer(row) for row in rows]
 
 
-async def list_answers_of_interview(session: Session, *, interview_id: int) -> dict[str, Answer]:
-    rows = await session.scalars(
+async def list_answers_of_interview(
+    session: Transaction, *, interview_id: int
+) -> dict[str, Answer]:
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(AnswerRow).where(AnswerRow.interview_id == interview_id).order_by(AnswerRow.id)
     )
     return {row.question_key: _to_answer(row) for row in rows}
 
 
-async def replace_answer(session: Session, *, answer: Answer) -> bool:
+async def replace_answer(session: Transaction, *, answer: Answer) -> bool:
     """Change a stored answer (an edit, or somebody else answering). False if none was stored."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(AnswerRow)
         .where(
             AnswerRow.interview_id == answer.interview_id,
@@ -278,7 +302,7 @@ async def replace_answer(session: Session, *, answer: Answer) -> bool:
 
 
 async def skip_unfinished(
-    session: Session,
+    session: Transaction,
     *,
     workshop_id: int,
     now: datetime,
@@ -286,27 +310,31 @@ async def skip_unfinished(
     statuses: Sequence[InterviewStatus] = (InterviewStatus.WAITING, InterviewStatus.ACTIVE),
 ) -> list[Interview]:
     """Mark unfinished interviews skipped (of one role, or all); returns those changed."""
+    sql = sql_session(session)
     query = select(InterviewRow).where(
         InterviewRow.workshop_id == workshop_id,
         InterviewRow.status.in_([s.value for s in statuses]),
     )
     if role_key is not None:
         query = query.where(InterviewRow.role_key == role_key)
-    rows = list(await session.scalars(query.with_for_update()))
+    rows = list(await sql.scalars(query.with_for_update()))
     for row in rows:
         row.status = InterviewStatus.SKIPPED.value
         row.finished_at = now
-    await session.flush()
+    await sql.flush()
     return [_to_interview(row) for row in rows]
 
 
-async def forget_user(session: Session, *, team_id: str, user_id: str, now: datetime) -> list[int]:
+async def forget_user(
+    session: Transaction, *, team_id: str, user_id: str, now: datetime
+) -> list[int]:
     """Delete a person's answers in the team and skip their unfinished interviews.
 
     Returns the ids of the workshops concerned.
     """
+    sql = sql_session(session)
     rows = list(
-        await session.scalars(
+        await sql.scalars(
             select(InterviewRow)
             .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
             .where(WorkshopRow.team_id == team_id, InterviewRow.user_id == user_id)
@@ -315,20 +343,21 @@ async def forget_user(session: Session, *, team_id: str, user_id: str, now: date
     )
     if not rows:
         return []
-    await session.execute(delete(AnswerRow).where(AnswerRow.interview_id.in_([r.id for r in rows])))
-    await session.execute(
+    await sql.execute(delete(AnswerRow).where(AnswerRow.interview_id.in_([r.id for r in rows])))
+    await sql.execute(
         update(AnswerRow).where(AnswerRow.answered_by == user_id).values(answered_by=None)
     )
     for row in rows:
         if not InterviewStatus(row.status).finished:
             row.status = InterviewStatus.SKIPPED.value
             row.finished_at = now
-    await session.flush()
+    await sql.flush()
     return sorted({row.workshop_id for row in rows})
 
 
-async def skip_interview(session: Session, *, interview_id: int, now: datetime) -> bool:
-    result = await session.execute(
+async def skip_interview(session: Transaction, *, interview_id: int, now: datetime) -> bool:
+    sql = sql_session(session)
+    result = await sql.execute(
         update(InterviewRow)
         .where(
             InterviewRow.id == interview_id,

@@ -16,7 +16,8 @@ from sqlalchemy import and_, exists, or_, select, update
 
 from bot.workshop.core.model import Interview, InterviewMode, InterviewStatus, WorkshopStatus
 from bot.workshop.core.schedule import Job, JobKind, JobState, NewJob
-from storage.db import Session, insert_ignoring_duplicates
+from bot.workshop.core.transaction import Transaction
+from storage.db import insert_ignoring_duplicates, sql_session
 from storage.interviews import get_interview, list_interviews
 from storage.tables import InterviewRow, JobRow, WorkshopRow
 
@@ -46,23 +47,25 @@ def _to_job(row: JobRow) -> Job:
     )
 
 
-async def schedule_jobs(session: Session, *, jobs: Sequence[NewJob], now: datetime) -> int:
+async def schedule_jobs(session: Transaction, *, jobs: Sequence[NewJob], now: datetime) -> int:
     """Add jobs whose key is new; a key already scheduled is left as it is."""
+    sql = sql_session(session)
     added = 0
     for job in jobs:
         values = {**job.model_dump(), "state": JobState.PENDING.value, "created_at": now}
         values["kind"] = job.kind.value
-        statement = insert_ignoring_duplicates(session, JobRow, values).returning(JobRow.id)
-        added += (await session.execute(statement)).scalar() is not None
+        statement = insert_ignoring_duplicates(sql, JobRow, values).returning(JobRow.id)
+        added += (await sql.execute(statement)).scalar() is not None
     return added
 
 
 async def claim_due_jobs(
-    session: Session, *, now: datetime, lease: timedelta, limit: int, token: str
+    session: Transaction, *, now: datetime, lease: timedelta, limit: int, token: str
 ) -> list[Job]:
     """Claim up to ``limit`` pending jobs due by ``now`` that nobody holds, oldest first."""
+    sql = sql_session(session)
     rows = list(
-        await session.scalars(
+        await sql.scalars(
             select(JobRow)
             .where(
                 JobRow.state == JobState.PENDING.value,
@@ -77,13 +80,14 @@ async def claim_due_jobs(
     )
     for row in rows:
         row.claim_token, row.claimed_until = token, now + lease
-    await session.flush()
+    await sql.flush()
     return [_to_job(row) for row in rows]
 
 
-async def lock_claimed_job(session: Session, *, job_id: int, token: str | None) -> Job | None:
+async def lock_claimed_job(session: Transaction, *, job_id: int, token: str | None) -> Job | None:
     """The job, held until the transaction ends, if it is still pending under our claim."""
-    row = await session.scalar(
+    sql = sql_session(session)
+    row = await sql.scalar(
         select(JobRow)
         .where(
             JobRow.id == job_id,
@@ -97,7 +101,7 @@ async def lock_claimed_job(session: Session, *, job_id: int, token: str | None) 
 
 
 async def reschedule_job(
-    session: Session,
+    session: Transaction,
     *,
     job_id: int,
     due_at: datetime,
@@ -106,7 +110,8 @@ async def reschedule_job(
     zone: str,
 ) -> None:
     """Plan the job for ``due_at`` (in ``zone``) and let go of it."""
-    await session.execute(
+    sql = sql_session(session)
+    await sql.execute(
         update(JobRow)
         .where(JobRow.id == job_id)
         .values(
@@ -116,7 +121,7 @@ async def reschedule_job(
 
 
 async def finish_job(
-    session: Session,
+    session: Transaction,
     *,
     job_id: int,
     now: datetime,
@@ -125,6 +130,7 @@ async def finish_job(
     count: int | None = None,
 ) -> None:
     """Nothing more to do: the job is done (what it did, if anything, in ``outcome``)."""
+    sql = sql_session(session)
     values: dict[str, Any] = {"state": JobState.DONE.value, "finished_at": now, **_UNCLAIMED}
     if outcome is not None:
         values["outcome"] = outcome
@@ -132,20 +138,21 @@ async def finish_job(
         values["anchor_at"] = anchor_at
     if count is not None:
         values["count"] = count
-    await session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+    await sql.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
 
 
 async def retry_job(
-    session: Session, *, job_id: int, due_at: datetime, token: str | None = None
+    session: Transaction, *, job_id: int, due_at: datetime, token: str | None = None
 ) -> bool:
     """After a failure: pending again at ``due_at``, one more attempt counted.
 
     With ``token``, only while the job is still held under that claim.
     """
+    sql = sql_session(session)
     statement = update(JobRow).where(JobRow.id == job_id)
     if token is not None:
         statement = statement.where(JobRow.claim_token == token)
-    result = await session.execute(
+    result = await sql.execute(
         statement.values(
             state=JobState.PENDING.value,
             due_at=due_at,
@@ -158,7 +165,7 @@ async def retry_job(
 
 
 async def undo_nudge(
-    session: Session,
+    session: Transaction,
     *,
     job_id: int,
     sent_at: datetime,
@@ -168,7 +175,8 @@ async def undo_nudge(
 ) -> bool:
     """A nudge recorded as sent at ``sent_at`` did not go out: back to how it was, due
     again at ``due_at``. False if the job changed since (they answered meanwhile)."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(JobRow)
         .where(JobRow.id == job_id, JobRow.anchor_at == sent_at)
         .values(
@@ -184,13 +192,14 @@ async def undo_nudge(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def restart_nudges(session: Session, *, interview_id: int, now: datetime) -> None:
+async def restart_nudges(session: Transaction, *, interview_id: int, now: datetime) -> None:
     """They answered: drop the pending nudge and start the cadence again from ``now``.
 
     The next due time is left provisional (``zone`` None), for the runner to plan in the
     person's own working hours.
     """
-    await session.execute(
+    sql = sql_session(session)
+    await sql.execute(
         update(JobRow)
         .where(JobRow.interview_id == interview_id, JobRow.kind == JobKind.NUDGE.value)
         .values(
@@ -207,12 +216,13 @@ async def restart_nudges(session: Session, *, interview_id: int, now: datetime) 
 
 
 async def move_nudges(
-    session: Session, *, interview_ids: Sequence[int], due_at: datetime, zone: str
+    session: Transaction, *, interview_ids: Sequence[int], due_at: datetime, zone: str
 ) -> int:
     """Move the pending nudges of these interviews to ``due_at``; returns how many moved."""
+    sql = sql_session(session)
     if not interview_ids:
         return 0
-    result = await session.execute(
+    result = await sql.execute(
         update(JobRow)
         .where(
             JobRow.interview_id.in_(interview_ids),
@@ -225,26 +235,26 @@ async def move_nudges(
 
 
 async def finish_workshop_jobs(
-    session: Session, *, workshop_id: int, now: datetime, but: int | None = None
+    session: Transaction, *, workshop_id: int, now: datetime, but: int | None = None
 ) -> None:
     """The workshop is over: its pending jobs (but one) have nothing left to do."""
+    sql = sql_session(session)
     statement = update(JobRow).where(
         JobRow.workshop_id == workshop_id, JobRow.state == JobState.PENDING.value
     )
     if but is not None:
         statement = statement.where(JobRow.id != but)
-    await session.execute(
-        statement.values(state=JobState.DONE.value, finished_at=now, **_UNCLAIMED)
-    )
+    await sql.execute(statement.values(state=JobState.DONE.value, finished_at=now, **_UNCLAIMED))
 
 
 async def list_jobs(
-    session: Session,
+    session: Transaction,
     *,
     workshop_id: int | None = None,
     interview_id: int | None = None,
     kind: JobKind | None = None,
 ) -> list[Job]:
+    sql = sql_session(session)
     query = select(JobRow).order_by(JobRow.id)
     if workshop_id is not None:
         query = query.where(JobRow.workshop_id == workshop_id)
@@ -252,7 +262,7 @@ async def list_jobs(
         query = query.where(JobRow.interview_id == interview_id)
     if kind is not None:
         query = query.where(JobRow.kind == kind.value)
-    return [_to_job(row) for row in await session.scalars(query)]
+    return [_to_job(row) for row in await sql.scalars(query)]
 
 
 @dataclass
@@ -264,11 +274,12 @@ class Unscheduled:
     roles: list[tuple[int, str]] = field(default_factory=list)  # in turn, no role deadline
 
 
-async def find_unscheduled(session: Session) -> Unscheduled:
+async def find_unscheduled(session: Transaction) -> Unscheduled:
+    sql = sql_session(session)
     collecting = WorkshopRow.status == WorkshopStatus.COLLECTING.value
     active = and_(collecting, InterviewRow.status == InterviewStatus.ACTIVE.value)
     found = Unscheduled()
-    interview_ids = await session.scalars(
+    interview_ids = await sql.scalars(
         select(InterviewRow.id)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
@@ -284,7 +295,7 @@ async def find_unscheduled(session: Session) -> Unscheduled:
         if interview is not None:
             found.interviews.append(interview)
     found.workshop_ids = list(
-        await session.scalars(
+        await sql.scalars(
             select(WorkshopRow.id)
             .where(
                 collecting,
@@ -296,7 +307,7 @@ async def find_unscheduled(session: Session) -> Unscheduled:
             .order_by(WorkshopRow.id)
         )
     )
-    roles = await session.execute(
+    roles = await sql.execute(
         select(InterviewRow.workshop_id, InterviewRow.role_key)
         .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
         .where(
@@ -315,7 +326,9 @@ async def find_unscheduled(session: Session) -> Unscheduled:
     return found
 
 
-async def role_started_at(session: Session, *, workshop_id: int, role_key: str) -> datetime | None:
+async def role_started_at(
+    session: Transaction, *, workshop_id: int, role_key: str
+) -> datetime | None:
     """When the role's interviews were started (the earliest of them)."""
     started = [
         i.started_at

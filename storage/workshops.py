@@ -18,7 +18,8 @@ from bot.workshop.core.model import (
     WorkshopPlan,
     WorkshopStatus,
 )
-from storage.db import Session
+from bot.workshop.core.transaction import Transaction
+from storage.db import sql_session
 from storage.tables import WorkshopRow
 
 
@@ -42,7 +43,8 @@ def _to_workshop(row: WorkshopRow) -> Workshop:
     )
 
 
-async def create_workshop(session: Session, *, plan: WorkshopPlan, now: datetime) -> Workshop:
+async def create_workshop(session: Transaction, *, plan: WorkshopPlan, now: datetime) -> Workshop:
+    sql = sql_session(session)
     row = WorkshopRow(
         team_id=plan.team_id,
         channel_id=plan.channel_id,
@@ -56,22 +58,24 @@ async def create_workshop(session: Session, *, plan: WorkshopPlan, now: datetime
         created_at=now,
     )
     try:
-        async with session.begin_nested():
-            session.add(row)
+        async with sql.begin_nested():
+            sql.add(row)
     except IntegrityError:
         raise WorkshopAlreadyActive(channel_id=plan.channel_id) from None
     return _to_workshop(row)
 
 
-async def get_workshop(session: Session, *, workshop_id: int) -> Workshop | None:
-    row = await session.get(WorkshopRow, workshop_id)
+async def get_workshop(session: Transaction, *, workshop_id: int) -> Workshop | None:
+    sql = sql_session(session)
+    row = await sql.get(WorkshopRow, workshop_id)
     return _to_workshop(row) if row is not None else None
 
 
 async def get_active_workshop(
-    session: Session, *, team_id: str, channel_id: str
+    session: Transaction, *, team_id: str, channel_id: str
 ) -> Workshop | None:
-    row = await session.scalar(
+    sql = sql_session(session)
+    row = await sql.scalar(
         select(WorkshopRow).where(
             WorkshopRow.team_id == team_id,
             WorkshopRow.channel_id == channel_id,
@@ -82,32 +86,36 @@ async def get_active_workshop(
 
 
 async def get_latest_workshop(
-    session: Session, *, team_id: str | None = None, channel_id: str | None = None
+    session: Transaction, *, team_id: str | None = None, channel_id: str | None = None
 ) -> Workshop | None:
+    sql = sql_session(session)
     query = select(WorkshopRow).order_by(WorkshopRow.created_at.desc(), WorkshopRow.id.desc())
     if team_id is not None:
         query = query.where(WorkshopRow.team_id == team_id)
     if channel_id is not None:
         query = query.where(WorkshopRow.channel_id == channel_id)
-    row = await session.scalar(query.limit(1))
+    row = await sql.scalar(query.limit(1))
     return _to_workshop(row) if row is not None else None
 
 
-async def set_announcement_ts(session: Session, *, workshop_id: int, ts: str) -> None:
-    await session.execute(
+async def set_announcement_ts(session: Transaction, *, workshop_id: int, ts: str) -> None:
+    sql = sql_session(session)
+    await sql.execute(
         update(WorkshopRow).where(WorkshopRow.id == workshop_id).values(announcement_ts=ts)
     )
 
 
-async def set_summary_ts(session: Session, *, workshop_id: int, ts: str) -> None:
-    await session.execute(
+async def set_summary_ts(session: Transaction, *, workshop_id: int, ts: str) -> None:
+    sql = sql_session(session)
+    await sql.execute(
         update(WorkshopRow).where(WorkshopRow.id == workshop_id).values(summary_ts=ts)
     )
 
 
-async def close_workshop(session: Session, *, workshop_id: int, now: datetime) -> bool:
+async def close_workshop(session: Transaction, *, workshop_id: int, now: datetime) -> bool:
     """Close a collecting workshop. False when it was no longer collecting."""
-    result = await session.execute(
+    sql = sql_session(session)
+    result = await sql.execute(
         update(WorkshopRow)
         .where(
             WorkshopRow.id == workshop_id,
@@ -118,16 +126,18 @@ async def close_workshop(session: Session, *, workshop_id: int, now: datetime) -
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def set_summary_posts(session: Session, *, workshop_id: int, posts: SummaryPosts) -> None:
-    await session.execute(
+async def set_summary_posts(session: Transaction, *, workshop_id: int, posts: SummaryPosts) -> None:
+    sql = sql_session(session)
+    await sql.execute(
         update(WorkshopRow)
         .where(WorkshopRow.id == workshop_id)
         .values(summary_ts=posts.parent_ts, summary_posts=posts.model_dump(mode="json"))
     )
 
 
-async def cancel_workshop(session: Session, *, workshop_id: int, now: datetime) -> bool:
-    result = await session.execute(
+async def cancel_workshop(session: Transaction, *, workshop_id: int, now: datetime) -> bool:
+    sql = sql_session(session)
+    result = await sql.execute(
         update(WorkshopRow)
         .where(
             WorkshopRow.id == workshop_id,
@@ -138,8 +148,9 @@ async def cancel_workshop(session: Session, *, workshop_id: int, now: datetime) 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def set_details(session: Session, *, workshop_id: int, details: WorkshopDetails) -> None:
-    await session.execute(
+async def set_details(session: Transaction, *, workshop_id: int, details: WorkshopDetails) -> None:
+    sql = sql_session(session)
+    await sql.execute(
         update(WorkshopRow)
         .where(WorkshopRow.id == workshop_id)
         .values(details=details.model_dump(mode="json"))
@@ -147,10 +158,11 @@ async def set_details(session: Session, *, workshop_id: int, details: WorkshopDe
 
 
 async def list_workshops_run_by(
-    session: Session, *, team_id: str, user_id: str, limit: int = 10
+    session: Transaction, *, team_id: str, user_id: str, limit: int = 10
 ) -> list[Workshop]:
     """Workshops this person facilitates (or co-facilitates), newest first."""
-    rows = await session.scalars(
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(WorkshopRow)
         .where(WorkshopRow.team_id == team_id)
         .order_by(WorkshopRow.created_at.desc(), WorkshopRow.id.desc())
@@ -160,8 +172,9 @@ async def list_workshops_run_by(
     return [w for w in found if w.can_be_changed_by(user_id)][:limit]
 
 
-async def list_collecting_workshops(session: Session, *, team_id: str) -> list[Workshop]:
-    rows = await session.scalars(
+async def list_collecting_workshops(session: Transaction, *, team_id: str) -> list[Workshop]:
+    sql = sql_session(session)
+    rows = await sql.scalars(
         select(WorkshopRow)
         .where(
             WorkshopRow.team_id == team_id,

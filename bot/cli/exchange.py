@@ -10,11 +10,12 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.cli.offline import offline_services
 from bot.documents.export import render
 from bot.settings import Settings
 from bot.workshop.core.errors import WorkshopAlreadyActive, WorkshopNotFound
 from bot.workshop.core.export import ExportDocument, ExportFormat, ExportInvalid, parse_export
-from bot.workshop.core.questions import QuestionBankError, load_question_bank
+from bot.workshop.core.questions import QuestionBankError
 from bot.workshop.usecases.archive import ImportResult, WorkshopArchive
 from storage.db import Database
 
@@ -79,7 +80,7 @@ def sqlite_file(url: str) -> Path | None:
 
 def _archive(database: Database) -> WorkshopArchive:
     try:
-        return WorkshopArchive(database=database, bank=load_question_bank())
+        return offline_services(database).archive
     except QuestionBankError as error:
         raise CommandFailed(str(error)) from None
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -10,8 +12,11 @@ from typing import Protocol
 from pydantic import Field
 
 from bot.workshop.core.analysis.model import PathAnalysis
+from bot.workshop.core.analysis.themes import ThemeBook
 from bot.workshop.core.model import Frozen, SummaryPosts, Workshop
-from bot.workshop.core.questions import Question
+from bot.workshop.core.questions import PathTemplate, Question, QuestionBank
+from bot.workshop.core.schedule import ReminderPolicy
+from bot.workshop.core.transaction import Transaction
 
 
 class Handover(Frozen):
@@ -154,6 +159,13 @@ class Directory(Protocol):
     async def person(self, user_id: str) -> Person: ...
 
 
+class UnknownDirectory:
+    """A directory that knows nobody: everyone in UTC, nobody deactivated."""
+
+    async def person(self, user_id: str) -> Person:
+        return Person(user_id=user_id)
+
+
 class SharedFile(Frozen):
     name: str  # file name, e.g. "summary.md"
     title: str
@@ -167,3 +179,24 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class Database(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """One unit of work: commits when the block ends, rolls back on error."""
+        ...
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What every use case is given, built once by the bootstrap: the ports, the question
+    bank and template, the theme book, and the reminder policy."""
+
+    database: Database
+    messenger: Messenger
+    clock: Clock
+    bank: QuestionBank
+    template: PathTemplate
+    themes: ThemeBook
+    directory: Directory
+    policy: ReminderPolicy

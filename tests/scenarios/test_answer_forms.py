@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 
 from bot.documents.export import render
-from bot.workshop.core.questions import load_question_bank
-from bot.workshop.usecases.archive import WorkshopArchive
 from storage import interviews, workshops
 from tests.scenarios.conftest import Harness
 from tests.scenarios.test_workshop import is_closed, open_question, question_key
@@ -53,7 +51,7 @@ async def test_a_role_answers_only_with_buttons_and_forms(harness: Harness) -> N
     count = await answer_all_with_buttons_and_forms(harness, "priya")
     assert count > 30
     assert any("That's everything" in t for t in harness.dm_texts("priya"))
-    archive = WorkshopArchive(database=harness.p2p.database, bank=load_question_bank())
+    archive = harness.p2p.services.archive
     document = json.loads(render(await archive.export_workshop(), "json"))  # type: ignore[arg-type]
     (priya,) = [p for p in document["participants"] if p["user_id"] == harness["priya"]]
     assert len(priya["answers"]) == count

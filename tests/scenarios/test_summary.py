@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.workshop.core.export import parse_export
-from bot.workshop.core.questions import load_question_bank
-from bot.workshop.usecases.archive import WorkshopArchive
 from tests.scenarios.conftest import Harness
 
 WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC).isoformat()
@@ -81,7 +79,7 @@ def document(
 
 
 async def import_into(harness: Harness, text: str) -> None:
-    archive = WorkshopArchive(database=harness.p2p.database, bank=load_question_bank())
+    archive = harness.p2p.services.archive
     await archive.import_workshop(parse_export(text))
 
 

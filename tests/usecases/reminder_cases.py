@@ -7,11 +7,10 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.workshop.core.analysis.themes import load_theme_book
+from bot.workshop.bootstrap import Services, bootstrap, dependencies
 from bot.workshop.core.model import InterviewMode, InterviewStatus, WorkshopDetails
 from bot.workshop.core.planning import RoleRequest, StartRequest
-from bot.workshop.core.questions import QuestionKind, load_path_template, load_question_bank
-from bot.workshop.usecases.start import Services
+from bot.workshop.core.questions import QuestionKind
 from storage import interviews, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeDirectory, FakeMessenger
@@ -42,15 +41,7 @@ def people_directory() -> FakeDirectory:
 def build_services(
     database: Database, messenger: FakeMessenger, clock: FakeClock, directory: FakeDirectory
 ) -> Services:
-    return Services(
-        database=database,
-        messenger=messenger,
-        clock=clock,
-        bank=load_question_bank(),
-        template=load_path_template(),
-        themes=load_theme_book(),
-        directory=directory,
-    )
+    return bootstrap(dependencies(database, messenger, clock=clock, directory=directory))
 
 
 async def start(
@@ -59,7 +50,7 @@ async def start(
     mode: InterviewMode = InterviewMode.ALL_AT_ONCE,
     deadline: date | None = None,
 ) -> int:
-    await services.workshops.start_workshop(
+    await services.starter.start_workshop(
         StartRequest(
             team_id=TEAM,
             channel_id=CHANNEL,
@@ -70,7 +61,7 @@ async def start(
             details=WorkshopDetails(deadline=deadline),
         )
     )
-    async with services.summaries.database.transaction() as session:
+    async with services.deps.database.transaction() as session:
         workshop = await workshops.get_latest_workshop(session)
     assert workshop is not None
     return workshop.id
@@ -87,7 +78,7 @@ async def answer(services: Services, messenger: FakeMessenger, user_id: str, *, 
         if not asked:
             return
         before = len(asked)
-        await services.interviews.handle_direct_message(
+        await services.answers.handle_direct_message(
             team_id=TEAM,
             user_id=user_id,
             text=answer_for(asked[-1].question.kind),

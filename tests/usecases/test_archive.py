@@ -13,16 +13,15 @@ import jsonschema
 import pytest
 
 from bot.documents.export import render_json
-from bot.workshop.core.analysis.themes import load_theme_book
+from bot.workshop.bootstrap import Services, bootstrap, dependencies
 from bot.workshop.core.durations import parse_duration, parse_percent
 from bot.workshop.core.errors import WorkshopAlreadyActive, WorkshopNotFound
 from bot.workshop.core.export import SCHEMA_PATH, ExportDocument, parse_export
 from bot.workshop.core.model import InterviewMode, WorkshopStatus
 from bot.workshop.core.planning import RoleRequest, StartRequest
-from bot.workshop.core.questions import QuestionBank, load_path_template, load_question_bank
-from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.core.questions import QuestionBank, load_question_bank
+from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.archive import WorkshopArchive, plan_of
-from bot.workshop.usecases.start import Services
 from storage import archive as stored_archive
 from storage import interviews, workshops
 from storage.db import Database
@@ -60,22 +59,13 @@ def messenger() -> FakeMessenger:
 
 
 @pytest.fixture
-def services(
-    database: Database, messenger: FakeMessenger, clock: FakeClock, bank: QuestionBank
-) -> Services:
-    return Services(
-        database=database,
-        messenger=messenger,
-        clock=clock,
-        bank=bank,
-        template=load_path_template(),
-        themes=load_theme_book(),
-    )
+def archive(services: Services) -> WorkshopArchive:
+    return services.archive
 
 
-@pytest.fixture
-def archive(database: Database, bank: QuestionBank) -> WorkshopArchive:
-    return WorkshopArchive(database=database, bank=bank)
+def archive_of(database: Database) -> WorkshopArchive:
+    """The archive use case of another database, built the way the app builds it."""
+    return bootstrap(dependencies(database, FakeMessenger())).archive
 
 
 @pytest.fixture
@@ -90,7 +80,7 @@ async def other_database(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 async def reply(
-    interviewer: Interviewer, messenger: FakeMessenger, clock: FakeClock, user_id: str
+    interviewer: AnswerRecorder, messenger: FakeMessenger, clock: FakeClock, user_id: str
 ) -> bool:
     """Answer the last question the user was asked; False when nothing new was asked."""
     asked = messenger.questions_to(user_id)
@@ -114,7 +104,7 @@ async def run_workshop(
     title: str = "Checkout revamp",
 ) -> None:
     """Product answers everything; engineering answers three questions, then pauses."""
-    await services.workshops.start_workshop(
+    await services.starter.start_workshop(
         StartRequest(
             team_id=TEAM,
             channel_id=channel,
@@ -127,11 +117,11 @@ async def run_workshop(
             mode=InterviewMode.IN_TURN,
         )
     )
-    while await reply(services.interviews, messenger, clock, "UPO"):
+    while await reply(services.answers, messenger, clock, "UPO"):
         pass
     for _ in range(3):
-        await reply(services.interviews, messenger, clock, "UENG")
-    await services.interviews.handle_direct_message(
+        await reply(services.answers, messenger, clock, "UENG")
+    await services.answers.handle_direct_message(
         team_id=TEAM, user_id="UENG", text="pause", message_ts="UENG.pause"
     )
 
@@ -147,10 +137,8 @@ async def test_export_import_export_gives_the_same_json(
     await run_workshop(services, messenger, clock)
     exported = render_json(await archive.export_workshop())
 
-    result = await WorkshopArchive(database=other_database, bank=bank).import_workshop(
-        parse_export(exported)
-    )
-    again = render_json(await WorkshopArchive(database=other_database, bank=bank).export_workshop())
+    result = await archive_of(other_database).import_workshop(parse_export(exported))
+    again = render_json(await archive_of(other_database).export_workshop())
 
     assert again == exported
     assert (result.participants, result.unread) == (2, ())
@@ -220,7 +208,7 @@ async def test_export_finds_the_workshop_asked_for(
 ) -> None:
     await run_workshop(services, messenger, clock, channel="C1", title="First")
     clock.advance(days=1)
-    await services.workshops.start_workshop(
+    await services.starter.start_workshop(
         StartRequest(
             team_id=TEAM,
             channel_id="C2",

@@ -7,16 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.workshop.bootstrap import Services
 from bot.workshop.core.model import InterviewMode, InterviewStatus, WorkshopStatus
 from bot.workshop.core.schedule import JobKind, JobState
 from bot.workshop.ports import ReminderNoticeKind
-from bot.workshop.usecases.start import Services
 from storage import jobs, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeDirectory, FakeMessenger
 from tests.usecases.reminder_cases import (
     FACILITATOR,
-    build_services,
     people_directory,
     run_until,
     start,
@@ -32,20 +31,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def messenger(clock: FakeClock) -> FakeMessenger:
-    return FakeMessenger(clock=clock)
-
-
-@pytest.fixture
 def directory() -> FakeDirectory:
     return people_directory()
-
-
-@pytest.fixture
-def services(
-    database: Database, messenger: FakeMessenger, clock: FakeClock, directory: FakeDirectory
-) -> Services:
-    return build_services(database, messenger, clock, directory)
 
 
 async def test_a_role_whose_time_is_up_is_skipped_and_the_next_role_starts(

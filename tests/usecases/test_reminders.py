@@ -12,12 +12,12 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.rendering import Renderer
+from bot.workshop.bootstrap import Services
 from bot.workshop.core.model import InterviewMode
 from bot.workshop.core.planning import RoleRequest, StartRequest
 from bot.workshop.core.schedule import JobKind
 from bot.workshop.ports import ReminderNoticeKind
 from bot.workshop.usecases.remind import ReminderRunner
-from bot.workshop.usecases.start import Services
 from storage import jobs
 from storage.db import Database
 from tests.fakes import FakeClock, FakeDirectory, FakeMessenger
@@ -44,20 +44,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def messenger(clock: FakeClock) -> FakeMessenger:
-    return FakeMessenger(clock=clock)
-
-
-@pytest.fixture
 def directory() -> FakeDirectory:
     return people_directory()
-
-
-@pytest.fixture
-def services(
-    database: Database, messenger: FakeMessenger, clock: FakeClock, directory: FakeDirectory
-) -> Services:
-    return build_services(database, messenger, clock, directory)
 
 
 async def test_each_person_is_nudged_in_their_own_working_hours_across_daylight_saving(
@@ -186,7 +174,7 @@ async def test_snoozing_moves_the_nudge_to_tomorrow_within_working_hours(
     )
     assert notice.kind is ReminderNoticeKind.SNOOZED
     assert notice.context["until_text"] == "2026-11-09 09:00"  # 24 h on is Saturday: Monday
-    async with services.summaries.database.transaction() as session:
+    async with services.deps.database.transaction() as session:
         (job,) = await jobs.list_jobs(session, workshop_id=workshop_id, kind=JobKind.NUDGE)
     assert job.due_at == utc(2026, 11, 9, 9, 0)
     await run_until(services, clock, utc(2026, 11, 9, 12, 0), step=timedelta(minutes=30))
@@ -227,7 +215,7 @@ async def test_two_runners_at_once_nudge_each_person_once(
     clock.current = utc(2026, 11, 2, 10, 0)
     first = build_services(database, messenger, clock, directory)
     people = [f"U{n:03d}" for n in range(30)]
-    await first.workshops.start_workshop(
+    await first.starter.start_workshop(
         StartRequest(
             team_id=TEAM,
             channel_id=CHANNEL,

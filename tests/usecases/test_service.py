@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.workshop.core.analysis.themes import load_theme_book
+from bot.workshop.bootstrap import Services
 from bot.workshop.core.errors import (
     BotNotInChannel,
     NoActiveWorkshop,
@@ -16,13 +16,13 @@ from bot.workshop.core.errors import (
 )
 from bot.workshop.core.model import InterviewMode, InterviewStatus
 from bot.workshop.core.planning import RoleRequest, StartRequest
-from bot.workshop.core.questions import QuestionKind, load_path_template, load_question_bank
+from bot.workshop.core.questions import QuestionKind
 from bot.workshop.ports import NoticeKind
-from bot.workshop.usecases.answer import Interviewer
-from bot.workshop.usecases.start import Services, WorkshopService
+from bot.workshop.usecases.answer import AnswerRecorder
+from bot.workshop.usecases.start import WorkshopStarter
 from storage import interviews, workshops
 from storage.db import Database
-from tests.fakes import FakeClock, FakeMessenger
+from tests.fakes import FakeMessenger
 
 TEAM, CHANNEL, FACILITATOR = "T1", "C1", "UFAC"
 
@@ -32,30 +32,13 @@ def answer_for(kind: QuestionKind) -> str:
 
 
 @pytest.fixture
-def messenger() -> FakeMessenger:
-    return FakeMessenger()
+def service(services: Services) -> WorkshopStarter:
+    return services.starter
 
 
 @pytest.fixture
-def services(database: Database, messenger: FakeMessenger) -> Services:
-    return Services(
-        database=database,
-        messenger=messenger,
-        clock=FakeClock(),
-        bank=load_question_bank(),
-        template=load_path_template(),
-        themes=load_theme_book(),
-    )
-
-
-@pytest.fixture
-def service(services: Services) -> WorkshopService:
-    return services.workshops
-
-
-@pytest.fixture
-def interviewer(services: Services) -> Interviewer:
-    return services.interviews
+def interviewer(services: Services) -> AnswerRecorder:
+    return services.answers
 
 
 def start_request(*roles: tuple[str, tuple[str, ...]], **kwargs: object) -> StartRequest:
@@ -70,7 +53,7 @@ def start_request(*roles: tuple[str, tuple[str, ...]], **kwargs: object) -> Star
 
 
 async def answer_everything(
-    interviewer: Interviewer, messenger: FakeMessenger, user_id: str
+    interviewer: AnswerRecorder, messenger: FakeMessenger, user_id: str
 ) -> None:
     """Answer each question the user is asked until they are asked no more."""
     answered = 0
@@ -89,7 +72,7 @@ async def answer_everything(
 
 
 async def test_in_turn_roles_are_interviewed_in_path_order(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await service.start_workshop(
         start_request(("ops", ("UOPS",)), ("eng", ("UENG",)), ("product", ("UPO",)))
@@ -116,7 +99,7 @@ async def test_in_turn_roles_are_interviewed_in_path_order(
 
 
 async def test_first_question_shows_what_the_role_before_hands_over(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",)), ("eng", ("UENG",))))
     await answer_everything(interviewer, messenger, "UPO")
@@ -129,7 +112,10 @@ async def test_first_question_shows_what_the_role_before_hands_over(
 
 
 async def test_a_redelivered_message_is_stored_once_and_answered_once(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
+    database: Database,
 ) -> None:
     await service.start_workshop(
         start_request(
@@ -149,7 +135,10 @@ async def test_a_redelivered_message_is_stored_once_and_answered_once(
 
 
 async def test_concurrent_replies_each_answer_one_question(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
+    database: Database,
 ) -> None:
     await service.start_workshop(
         start_request(
@@ -173,7 +162,10 @@ async def test_concurrent_replies_each_answer_one_question(
 
 
 async def test_an_unreadable_duration_is_asked_again_not_stored(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
+    database: Database,
 ) -> None:
     await service.start_workshop(
         start_request(
@@ -201,7 +193,7 @@ async def test_an_unreadable_duration_is_asked_again_not_stored(
 
 
 async def test_strangers_and_waiting_participants_are_told_why_nothing_is_asked(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await interviewer.handle_direct_message(team_id=TEAM, user_id="UX", text="hi", message_ts="4.1")
     assert messenger.notices_to("UX")[-1].kind is NoticeKind.STRANGER
@@ -213,7 +205,11 @@ async def test_strangers_and_waiting_participants_are_told_why_nothing_is_asked(
 
 
 async def test_a_question_that_failed_to_send_goes_out_after_a_restart(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+    services: Services,
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
+    database: Database,
 ) -> None:
     await service.start_workshop(
         start_request(
@@ -226,13 +222,16 @@ async def test_a_question_that_failed_to_send_goes_out_after_a_restart(
             team_id=TEAM, user_id="UPO", text="idea", message_ts="5.1"
         )
     assert len(messenger.questions_to("UPO")) == 1
-    assert await interviewer.resume_unsent_prompts() == 1
+    assert await services.asking.resume_unsent_prompts() == 1
     assert [q.number for q in messenger.questions_to("UPO")] == [1, 2]
-    assert await interviewer.resume_unsent_prompts() == 0
+    assert await services.asking.resume_unsent_prompts() == 0
 
 
 async def test_start_refuses_what_it_cannot_run(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    services: Services,
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
 ) -> None:
     with pytest.raises(UnknownRole):
         await service.start_workshop(start_request(("wizard", ("U1",))))
@@ -244,11 +243,14 @@ async def test_start_refuses_what_it_cannot_run(
     with pytest.raises(WorkshopAlreadyActive):
         await service.start_workshop(start_request(("eng", ("U2",))))
     with pytest.raises(NoActiveWorkshop):
-        await service.publish_summary(team_id=TEAM, channel_id="C2")
+        await services.summaries.publish_in_channel(team_id=TEAM, channel_id="C2")
 
 
 async def test_all_at_once_asks_one_role_at_a_time_of_a_person_with_two_roles(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger, database: Database
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
+    database: Database,
 ) -> None:
     await service.start_workshop(
         start_request(("product", ("UA",)), ("qa", ("UA", "UB")), mode=InterviewMode.ALL_AT_ONCE)
@@ -269,15 +271,18 @@ async def test_all_at_once_asks_one_role_at_a_time_of_a_person_with_two_roles(
 
 
 async def test_summary_on_demand_is_posted_then_updated_in_place(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    services: Services,
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
 ) -> None:
     await service.start_workshop(
         start_request(
             ("product", ("UPO",)),
         )
     )
-    first = await service.publish_summary(team_id=TEAM, channel_id=CHANNEL)
-    second = await service.publish_summary(team_id=TEAM, channel_id=CHANNEL)
+    first = await services.summaries.publish_in_channel(team_id=TEAM, channel_id=CHANNEL)
+    second = await services.summaries.publish_in_channel(team_id=TEAM, channel_id=CHANNEL)
     assert first.kind is NoticeKind.SUMMARY_POSTED
     assert second.kind is NoticeKind.SUMMARY_UPDATED
     assert [p.parent_ts if p else None for _, p in messenger.summaries] == [None, "200.1"]
@@ -285,7 +290,7 @@ async def test_summary_on_demand_is_posted_then_updated_in_place(
 
 
 async def test_a_vague_answer_earns_one_request_for_an_example(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
     await interviewer.handle_direct_message(
@@ -300,14 +305,17 @@ async def test_a_vague_answer_earns_one_request_for_an_example(
 
 
 async def test_pause_holds_questions_and_resume_asks_again(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    services: Services,
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
     await interviewer.handle_direct_message(
         team_id=TEAM, user_id="UPO", text="pause", message_ts="7.1"
     )
     assert messenger.notices_to("UPO")[-1].kind is NoticeKind.PAUSED
-    assert await interviewer.resume_unsent_prompts() == 0
+    assert await services.asking.resume_unsent_prompts() == 0
     await interviewer.handle_direct_message(
         team_id=TEAM, user_id="UPO", text="Resume", message_ts="7.2"
     )
@@ -317,8 +325,8 @@ async def test_pause_holds_questions_and_resume_asks_again(
 
 
 async def test_a_quick_answer_counts_once_and_a_stale_click_is_ignored(
-    service: WorkshopService,
-    interviewer: Interviewer,
+    service: WorkshopStarter,
+    interviewer: AnswerRecorder,
     messenger: FakeMessenger,
     database: Database,
 ) -> None:
@@ -345,7 +353,7 @@ async def test_a_quick_answer_counts_once_and_a_stale_click_is_ignored(
 
 
 async def test_a_long_wait_earns_the_waiting_for_probe(
-    service: WorkshopService, interviewer: Interviewer, messenger: FakeMessenger
+    service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
     replies = {"process_time": "2 hours", "lead_time": "3 weeks"}

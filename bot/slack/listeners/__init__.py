@@ -6,14 +6,14 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.rendering import Renderer
 from bot.slack.listeners import actions, commands, errors, events, home, reminders, views
-from bot.workshop.usecases.start import Services
+from bot.workshop.bootstrap import Services
 
 
 def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     commands.register(app, services, renderer)
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
-    events.register(app, services.interviews, renderer)
+    events.register(app, services.answers, renderer)
     events.register_lifecycle(app, services.lifecycle, renderer)
     reminders.register(app, services.reminders, renderer)
     home.register(app, services, renderer)

@@ -19,14 +19,14 @@ from bot.slack.blocks.answer_forms import (
 from bot.slack.blocks.messages import QuickAnswer
 from bot.slack.ids import ActionId
 from bot.slack.listeners.errors import reporting_errors
+from bot.workshop.bootstrap import Services
 from bot.workshop.core.questions import Question
-from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.revise import Revisions
-from bot.workshop.usecases.start import Services
 
 
 def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
-    interviewer, revisions = services.interviews, services.revisions
+    interviewer, revisions = services.answers, services.revisions
 
     @app.action(re.compile(ActionId.QUICK_ANSWER.pattern))
     @app.action(ActionId.QUICK_ANSWER_PICK)
@@ -97,7 +97,7 @@ def question_text(question: Question, renderer: Renderer) -> str:
 
 
 async def record_quick_answer(
-    interviewer: Interviewer, body: dict[str, Any], action: dict[str, Any]
+    interviewer: AnswerRecorder, body: dict[str, Any], action: dict[str, Any]
 ) -> None:
     raw = action.get("value") or (action.get("selected_option") or {}).get("value")
     choice = QuickAnswer.model_validate_json(raw or "{}")

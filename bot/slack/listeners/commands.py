@@ -19,10 +19,10 @@ from bot.slack.blocks.setup_form import SetupState, build_setup_form
 from bot.slack.command_text import parse_command, parse_person, parse_start_arguments
 from bot.slack.ids import ActionId, Command, Subcommand
 from bot.slack.listeners.errors import reporting_errors
+from bot.workshop.bootstrap import Services
 from bot.workshop.core.model import WorkshopDetails
 from bot.workshop.core.planning import StartRequest
 from bot.workshop.ports import Notice
-from bot.workshop.usecases.start import Services
 
 
 def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
@@ -88,7 +88,7 @@ async def run_p2p_command(
     command: dict[str, Any],
     client: AsyncWebClient,
 ) -> SlackMessage | None:
-    service, controls = services.workshops, services.controls
+    service, controls, summaries = services.starter, services.controls, services.summaries
     parsed = parse_command(str(command.get("text", "")))
     team_id, channel_id = str(command["team_id"]), str(command["channel_id"])
     user_id = str(command["user_id"])
@@ -119,11 +119,11 @@ async def run_p2p_command(
                 )
             )
         case Subcommand.SUMMARY:
-            notice = await service.publish_summary(**where)
+            notice = await summaries.publish_in_channel(**where)
         case Subcommand.EXPORT:
-            notice = await service.share_exports(**where)
+            notice = await summaries.share_exports(**where)
         case Subcommand.STATUS:
-            summary = await service.status(**where)
+            summary = await summaries.status(**where)
             return build_status_message(summary, renderer)
         case Subcommand.CLOSE:
             notice = await controls.close(**where, user_id=user_id)

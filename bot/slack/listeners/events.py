@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.slack.listeners.errors import reporting_errors
-from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.lifecycle import Lifecycle
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle, renderer: Renderer) 
             )
 
 
-def register(app: AsyncApp, interviewer: Interviewer, renderer: Renderer) -> None:
+def register(app: AsyncApp, interviewer: AnswerRecorder, renderer: Renderer) -> None:
     @app.event("message")
     async def handle_direct_message(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient

@@ -11,9 +11,9 @@ from bot.rendering import Renderer
 from bot.slack.blocks.messages import Block, button, context, header, section
 from bot.slack.ids import ActionId
 from bot.slack.listeners.errors import reporting_errors
+from bot.workshop.bootstrap import Services
 from bot.workshop.core.model import InterviewStatus, WorkshopStatus
 from bot.workshop.usecases.home import HomeOverview
-from bot.workshop.usecases.start import Services
 
 
 def build_home_view(overview: HomeOverview, renderer: Renderer) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def build_home_view(overview: HomeOverview, renderer: Renderer) -> dict[str, Any
 async def publish_home(
     client: AsyncWebClient, services: Services, renderer: Renderer, *, team_id: str, user_id: str
 ) -> None:
-    overview = await services.workshops.home(team_id=team_id, user_id=user_id)
+    overview = await services.home.overview(team_id=team_id, user_id=user_id)
     await client.views_publish(user_id=user_id, view=build_home_view(overview, renderer))
 
 
@@ -128,12 +128,12 @@ async def run_home_button(
     value = str(action.get("value") or "")
     where = {"team_id": team_id, "channel_id": value, "user_id": user_id}
     if action["action_id"] == ActionId.HOME_RESUME:
-        await services.interviews.resume(team_id=team_id, user_id=user_id)
+        await services.answers.resume(team_id=team_id, user_id=user_id)
         return
     if action["action_id"] == ActionId.HOME_REMIND:
         notice = await services.controls.remind(**where, target=None)
     elif action["action_id"] == ActionId.HOME_CLOSE:
         notice = await services.controls.close(**where)
     else:
-        notice = await services.workshops.publish_summary(team_id=team_id, channel_id=value)
+        notice = await services.summaries.publish_in_channel(team_id=team_id, channel_id=value)
     await services.messenger.send_notice(user_id, notice)

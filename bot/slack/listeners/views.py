@@ -13,11 +13,11 @@ from bot.slack.blocks.messages import notice_text
 from bot.slack.blocks.setup_form import form_errors, read_setup_form
 from bot.slack.ids import CallbackId, FormBlock
 from bot.slack.listeners.errors import reporting_errors
-from bot.workshop.usecases.start import Services
+from bot.workshop.bootstrap import Services
 
 
 def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
-    service = services.workshops
+    service = services.starter
     register_answer_forms(app, services, renderer)
 
     @app.view(CallbackId.START_WORKSHOP)
@@ -40,7 +40,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
 
 
 def register_answer_forms(app: AsyncApp, services: Services, renderer: Renderer) -> None:
-    interviewer, revisions = services.interviews, services.revisions
+    interviewer, revisions = services.answers, services.revisions
 
     @app.view(CallbackId.ANSWER_FORM)
     async def handle_answer_form(

@@ -8,27 +8,19 @@ double click is acted on once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 
 from bot.workshop.core.errors import CannotHandOver
-from bot.workshop.core.interview import (
-    Interpretation,
-    all_finished,
-    interpret_answer,
-    interview_progress,
-    interviews_to_start,
-)
+from bot.workshop.core.interview import Interpretation, interpret_answer, interview_progress
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
-from bot.workshop.core.questions import Question, QuestionBank
-from bot.workshop.ports import Clock, Handover, Messenger, Notice, NoticeKind, QuestionPrompt
+from bot.workshop.core.transaction import Transaction
+from bot.workshop.ports import Dependencies, Notice, NoticeKind, QuestionPrompt
+from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop, current_interview
 from bot.workshop.usecases.summarise import SummaryDesk
 from storage import inbound, interviews, jobs, workshops
-from storage.db import Database, Session
 
 logger = logging.getLogger(__name__)
 
-HANDOVER_QUESTION = "handover"
 MAX_ATTEMPTS = 3
 DM_COMMANDS = frozenset({"pause", "resume", "help", "review"})
 
@@ -48,20 +40,15 @@ class _Outbox:
         self.finished: Workshop | None = None
 
 
-class Interviewer:
+class AnswerRecorder:
     def __init__(
-        self,
-        *,
-        database: Database,
-        messenger: Messenger,
-        clock: Clock,
-        bank: QuestionBank,
-        summaries: SummaryDesk,
+        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
     ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.clock = clock
-        self.bank = bank
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.clock = deps.clock
+        self.bank = deps.bank
+        self.asking = asking
         self.summaries = summaries
 
     # -- replies ---------------------------------------------------------------------------
@@ -180,7 +167,7 @@ class Interviewer:
         async with self.database.transaction() as session:
             if not await inbound.claim_inbound_event(session, key=key, now=now):
                 return outbox
-            current = await self._current_interview(session, team_id, user_id, expected)
+            current = await current_interview(session, team_id, user_id, expected)
             # Hold the interview's row: answers to it, and the sending of its questions,
             # take turns, so neither misses what the other did.
             interview = (
@@ -206,7 +193,7 @@ class Interviewer:
             if question is None or (expected is not None and question.key != expected[1]):
                 return outbox  # a stale or repeated click: that question is answered
             reading = reading or interpret_answer(question, text)
-            prompt = await self._prompt(session, workshop, interview, question, answers)
+            prompt = await self.asking.prompt(session, workshop, interview, question, answers)
             if not reading.accepted:
                 outbox.retry = prompt.model_copy(update={"retry": True, "first": False})
                 return outbox
@@ -231,26 +218,14 @@ class Interviewer:
                 await interviews.touch_interview(session, interview_id=interview.id, now=now)
         return outbox
 
-    async def _current_interview(
-        self, session: Session, team_id: str, user_id: str, expected: tuple[int, str] | None
-    ) -> Interview | None:
-        active = await interviews.list_active_interviews_of_user(
-            session, team_id=team_id, user_id=user_id
-        )
-        if expected is not None:
-            return next((i for i in active if i.id == expected[0]), None)
-        unpaused = [i for i in active if not i.paused]
-        candidates = unpaused or active
-        return candidates[0] if candidates else None
-
-    async def _why_nothing(self, session: Session, team_id: str, user_id: str) -> Notice:
+    async def _why_nothing(self, session: Transaction, team_id: str, user_id: str) -> Notice:
         if await interviews.is_participant(session, team_id=team_id, user_id=user_id):
             return Notice(kind=NoticeKind.NOTHING_PENDING)
         return Notice(kind=NoticeKind.STRANGER)
 
     async def _finish(
         self,
-        session: Session,
+        session: Transaction,
         workshop: Workshop,
         interview: Interview,
         now: datetime,
@@ -270,29 +245,12 @@ class Interviewer:
                 ),
             )
         )
-        started, finished = await self.advance_workshop(session, workshop, now)
+        started, finished = await advance_workshop(session, workshop, now)
         outbox.prompt_users.extend(i.user_id for i in started)
         # A late interview in a closed workshop brings its summary up to date.
         outbox.finished = finished or (
             workshop if workshop.status is WorkshopStatus.CLOSED else None
         )
-
-    async def advance_workshop(
-        self, session: Session, workshop: Workshop, now: datetime
-    ) -> tuple[list[Interview], Workshop | None]:
-        """Start whoever's turn has come; close the workshop when everyone is done."""
-        everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
-        starting = interviews_to_start(workshop, everyone)
-        await interviews.activate_interviews(
-            session, interview_ids=[i.id for i in starting], now=now
-        )
-        if (
-            not starting
-            and all_finished(everyone)
-            and await workshops.close_workshop(session, workshop_id=workshop.id, now=now)
-        ):
-            return [], await workshops.get_workshop(session, workshop_id=workshop.id)
-        return starting, None
 
     async def _deliver(self, outbox: _Outbox, *, team_id: str) -> None:
         if outbox.answered is not None:
@@ -302,7 +260,7 @@ class Interviewer:
             await self.messenger.send_notice(user_id, notice)
         if outbox.retry is not None:
             await self.messenger.send_question(outbox.retry)
-        await self.prompt_users(outbox.prompt_users, team_id=team_id)
+        await self.asking.prompt_users(outbox.prompt_users, team_id=team_id)
         if outbox.finished is not None:
             await self.summaries.publish(outbox.finished)
 
@@ -317,7 +275,7 @@ class Interviewer:
         async with self.database.transaction() as session:
             if key is not None and not await inbound.claim_inbound_event(session, key=key, now=now):
                 return
-            interview = await self._current_interview(session, team_id, user_id, None)
+            interview = await current_interview(session, team_id, user_id, None)
             if interview is None:
                 notice = await self._why_nothing(session, team_id, user_id)
             elif word == "pause":
@@ -342,116 +300,4 @@ class Interviewer:
                 notice = Notice(kind=NoticeKind.DM_HELP)
         await self.messenger.send_notice(user_id, notice)
         if word == "resume":
-            await self.prompt_users([user_id], team_id=team_id)
-
-    # -- asking ------------------------------------------------------------------------------
-
-    async def _prompt(
-        self,
-        session: Session,
-        workshop: Workshop,
-        interview: Interview,
-        question: Question,
-        answers: dict[str, Answer],
-    ) -> QuestionPrompt:
-        progress = interview_progress(self.bank, workshop, interview.role_key, answers)
-        first = not answers
-        return QuestionPrompt(
-            user_id=interview.user_id,
-            interview_id=interview.id,
-            workshop=workshop,
-            role=workshop.role(interview.role_key).name,
-            question=question,
-            number=progress.answered + 1,
-            total=max(progress.expected, progress.answered + 1),
-            first=first,
-            upstream=await self._upstream_handover(session, workshop, interview.role_key)
-            if first
-            else None,
-        )
-
-    async def _upstream_handover(
-        self, session: Session, workshop: Workshop, role_key: str
-    ) -> Handover | None:
-        upstream = workshop.upstream_role(role_key)
-        if upstream is None:
-            return None
-        everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
-        theirs = {i.id for i in everyone if i.role_key == upstream.key}
-        texts = [
-            a.raw_text
-            for a in await interviews.list_answers(session, workshop_id=workshop.id)
-            if a.interview_id in theirs
-            and a.question_key == HANDOVER_QUESTION
-            and not (a.parsed or {}).get("skipped")
-        ]
-        return Handover(role=upstream.name, text="\n".join(texts)) if texts else None
-
-    async def prompt_users(self, user_ids: Sequence[str], *, team_id: str) -> int:
-        """Send each user the question they are due, unless it was sent already."""
-        sent = 0
-        for user_id in dict.fromkeys(user_ids):
-            async with self.database.transaction() as session:
-                current = await self._current_interview(session, team_id, user_id, None)
-                if current is None or current.paused:
-                    continue
-                workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
-                assert workshop is not None
-                answers = await interviews.list_answers_of_interview(
-                    session, interview_id=current.id
-                )
-                question = interview_progress(self.bank, workshop, current.role_key, answers).next
-                if question is None or not await interviews.claim_prompt(
-                    session, interview_id=current.id, key=question.key
-                ):
-                    continue
-                prompt = await self._prompt(session, workshop, current, question, answers)
-            try:
-                ts = await self.messenger.send_question(prompt)
-            except Exception:
-                async with self.database.transaction() as session:
-                    await interviews.release_prompt(
-                        session,
-                        interview_id=current.id,
-                        key=question.key,
-                        previous=current.prompted_key,
-                    )
-                raise
-            async with self.database.transaction() as session:
-                await interviews.lock_interview(session, interview_id=current.id)
-                await interviews.set_prompt_ts(
-                    session, interview_id=current.id, key=question.key, ts=ts
-                )
-                answers = await interviews.list_answers_of_interview(
-                    session, interview_id=current.id
-                )
-            sent += 1
-            early = answers.get(question.key)
-            if early is not None:  # answered before we knew where the question was
-                await self.messenger.close_question(prompt, ts=ts, answer=early.raw_text)
-        return sent
-
-    async def ask_again(self, interview: Interview, *, team_id: str) -> None:
-        """Send the person's current question again (after a reminder)."""
-        async with self.database.transaction() as session:
-            current = await interviews.lock_interview(session, interview_id=interview.id)
-            if current is None or current.prompted_key is None:
-                return
-            await interviews.release_prompt(
-                session, interview_id=current.id, key=current.prompted_key, previous=None
-            )
-        await self.prompt_users([interview.user_id], team_id=team_id)
-
-    async def resume_unsent_prompts(self) -> int:
-        """After a restart: send every question that was due but never went out."""
-        async with self.database.transaction() as session:
-            pending = await interviews.list_resumable_interviews(session)
-            teams: dict[str, str] = {}
-            for interview in pending:
-                workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
-                assert workshop is not None
-                teams.setdefault(interview.user_id, workshop.team_id)
-        sent = 0
-        for user_id, team_id in teams.items():
-            sent += await self.prompt_users([user_id], team_id=team_id)
-        return sent
+            await self.asking.prompt_users([user_id], team_id=team_id)

@@ -30,9 +30,9 @@ from bot.workshop.core.questions import (
     QuestionSection,
     QuestionTemplate,
 )
+from bot.workshop.ports import Dependencies
 from bot.workshop.usecases.summarise import load_workshop
 from storage import archive, interviews, workshops
-from storage.db import Database
 
 
 class ImportResult(Frozen):
@@ -90,9 +90,9 @@ def read_figure(
 
 
 class WorkshopArchive:
-    def __init__(self, *, database: Database, bank: QuestionBank) -> None:
-        self.database = database
-        self.bank = bank
+    def __init__(self, deps: Dependencies) -> None:
+        self.database = deps.database
+        self.bank = deps.bank
 
     async def export_workshop(
         self, *, workshop_id: int | None = None, channel_id: str | None = None

@@ -20,18 +20,17 @@ from bot.workshop.core.schedule import (
     Job,
     JobKind,
     Plan,
-    ReminderPolicy,
     Step,
     plan_deadline_warning,
     plan_role_deadline,
     plan_workshop_deadline,
     roles_answered,
 )
-from bot.workshop.ports import Messenger, Person, ReminderNotice, ReminderNoticeKind
-from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.core.transaction import Transaction
+from bot.workshop.ports import Dependencies, Person, ReminderNotice, ReminderNoticeKind
+from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop
 from bot.workshop.usecases.summarise import SummaryDesk
 from storage import interviews, jobs, workshops
-from storage.db import Database, Session
 
 logger = logging.getLogger(__name__)
 
@@ -50,19 +49,13 @@ class DeadlineOutcome(Frozen):
 
 class Deadlines:
     def __init__(
-        self,
-        *,
-        database: Database,
-        messenger: Messenger,
-        interviewer: Interviewer,
-        summaries: SummaryDesk,
-        policy: ReminderPolicy,
+        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
     ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.interviewer = interviewer
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.policy = deps.policy
+        self.asking = asking
         self.summaries = summaries
-        self.policy = policy
 
     async def run(self, job: Job, facilitator: Person, now: datetime) -> bool:
         """Act on a claimed deadline job if its time has come. True when it acted."""
@@ -126,7 +119,7 @@ class Deadlines:
         return plan_workshop_deadline(workshop, now=now, zone=zone)
 
     async def _apply(
-        self, session: Session, job: Job, workshop: Workshop, now: datetime
+        self, session: Transaction, job: Job, workshop: Workshop, now: datetime
     ) -> DeadlineOutcome:
         outcome = DeadlineOutcome()
         if job.kind is JobKind.ROLE_DEADLINE:
@@ -134,7 +127,7 @@ class Deadlines:
             skipped = await interviews.skip_unfinished(
                 session, workshop_id=workshop.id, now=now, role_key=job.role_key
             )
-            started, finished = await self.interviewer.advance_workshop(session, workshop, now)
+            started, finished = await advance_workshop(session, workshop, now)
             outcome = DeadlineOutcome(
                 role=workshop.role(job.role_key).name,
                 skipped=tuple(i.user_id for i in skipped),
@@ -161,7 +154,7 @@ class Deadlines:
         facilitator: Person,
     ) -> None:
         if outcome.started:
-            await self.interviewer.prompt_users(list(outcome.started), team_id=workshop.team_id)
+            await self.asking.prompt_users(list(outcome.started), team_id=workshop.team_id)
         if outcome.closed:
             await self.summaries.publish(workshop)
         if facilitator.deactivated:

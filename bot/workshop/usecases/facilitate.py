@@ -16,30 +16,21 @@ from bot.workshop.core.errors import (
 )
 from bot.workshop.core.interview import working_days
 from bot.workshop.core.model import InterviewStatus, Workshop, WorkshopStatus
-from bot.workshop.core.questions import PathTemplate
-from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind
-from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.ports import Dependencies, Notice, NoticeKind
+from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop
 from bot.workshop.usecases.summarise import SummaryDesk
 from storage import interviews, workshops
-from storage.db import Database
 
 
 class FacilitatorDesk:
     def __init__(
-        self,
-        *,
-        database: Database,
-        messenger: Messenger,
-        clock: Clock,
-        template: PathTemplate,
-        interviewer: Interviewer,
-        summaries: SummaryDesk,
+        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
     ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.clock = clock
-        self.template = template
-        self.interviewer = interviewer
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.clock = deps.clock
+        self.template = deps.template
+        self.asking = asking
         self.summaries = summaries
 
     async def workshop_to_change(self, *, team_id: str, channel_id: str, user_id: str) -> Workshop:
@@ -85,8 +76,8 @@ class FacilitatorDesk:
             skipped = await interviews.skip_unfinished(
                 session, workshop_id=workshop.id, now=now, role_key=role.key
             )
-            started, finished = await self.interviewer.advance_workshop(session, workshop, now)
-        await self.interviewer.prompt_users([i.user_id for i in started], team_id=team_id)
+            started, finished = await advance_workshop(session, workshop, now)
+        await self.asking.prompt_users([i.user_id for i in started], team_id=team_id)
         if finished is not None:
             await self.summaries.publish(finished)
         return Notice(
@@ -139,7 +130,7 @@ class FacilitatorDesk:
                     context={"facilitator_id": user_id, "title": workshop.title},
                 ),
             )
-            await self.interviewer.ask_again(interview, team_id=team_id)
+            await self.asking.ask_again(interview, team_id=team_id)
         return Notice(kind=NoticeKind.REMINDED, context={"people": len(due)})
 
     async def cancel(self, *, team_id: str, channel_id: str, user_id: str) -> Notice:

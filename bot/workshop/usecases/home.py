@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from bot.workshop.core.interview import interview_progress
 from bot.workshop.core.model import Frozen, Interview, InterviewStatus, Workshop, WorkshopStatus
-from bot.workshop.core.questions import QuestionBank
+from bot.workshop.ports import Dependencies
 from storage import interviews, workshops
-from storage.db import Database
 
 MAX_ITEMS = 10
 
@@ -32,43 +31,48 @@ class HomeOverview(Frozen):
     running: tuple[HomeWorkshop, ...]
 
 
-async def home_overview(
-    database: Database, bank: QuestionBank, *, team_id: str, user_id: str
-) -> HomeOverview:
-    pending: list[HomeInterview] = []
-    past: list[HomeInterview] = []
-    running: list[HomeWorkshop] = []
-    async with database.transaction() as session:
-        for interview in await interviews.list_interviews_of_user(
-            session, team_id=team_id, user_id=user_id
-        ):
-            workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
-            if workshop is None or workshop.status is WorkshopStatus.CANCELLED:
-                continue
-            answers = await interviews.list_answers_of_interview(session, interview_id=interview.id)
-            progress = interview_progress(bank, workshop, interview.role_key, answers)
-            item = HomeInterview(
-                interview=interview,
-                workshop=workshop,
-                role=workshop.role(interview.role_key).name,
-                answered=progress.answered,
-                expected=progress.expected,
-            )
-            waiting = interview.status in (InterviewStatus.ACTIVE, InterviewStatus.WAITING)
-            (pending if waiting else past).append(item)
-        for workshop in await workshops.list_workshops_run_by(
-            session, team_id=team_id, user_id=user_id, limit=MAX_ITEMS
-        ):
-            everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
-            running.append(
-                HomeWorkshop(
-                    workshop=workshop,
-                    done=sum(1 for i in everyone if i.status.finished),
-                    total=len(everyone),
+class HomeDesk:
+    def __init__(self, deps: Dependencies) -> None:
+        self.database = deps.database
+        self.bank = deps.bank
+
+    async def overview(self, *, team_id: str, user_id: str) -> HomeOverview:
+        pending: list[HomeInterview] = []
+        past: list[HomeInterview] = []
+        running: list[HomeWorkshop] = []
+        async with self.database.transaction() as session:
+            for interview in await interviews.list_interviews_of_user(
+                session, team_id=team_id, user_id=user_id
+            ):
+                workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
+                if workshop is None or workshop.status is WorkshopStatus.CANCELLED:
+                    continue
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=interview.id
                 )
-            )
-    return HomeOverview(
-        pending=tuple(pending[:MAX_ITEMS]),
-        past=tuple(past[:MAX_ITEMS]),
-        running=tuple(running),
-    )
+                progress = interview_progress(self.bank, workshop, interview.role_key, answers)
+                item = HomeInterview(
+                    interview=interview,
+                    workshop=workshop,
+                    role=workshop.role(interview.role_key).name,
+                    answered=progress.answered,
+                    expected=progress.expected,
+                )
+                waiting = interview.status in (InterviewStatus.ACTIVE, InterviewStatus.WAITING)
+                (pending if waiting else past).append(item)
+            for workshop in await workshops.list_workshops_run_by(
+                session, team_id=team_id, user_id=user_id, limit=MAX_ITEMS
+            ):
+                everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
+                running.append(
+                    HomeWorkshop(
+                        workshop=workshop,
+                        done=sum(1 for i in everyone if i.status.finished),
+                        total=len(everyone),
+                    )
+                )
+        return HomeOverview(
+            pending=tuple(pending[:MAX_ITEMS]),
+            past=tuple(past[:MAX_ITEMS]),
+            running=tuple(running),
+        )

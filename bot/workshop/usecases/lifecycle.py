@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind
-from bot.workshop.usecases.answer import Interviewer
+from bot.workshop.ports import Dependencies, Notice, NoticeKind
+from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop
 from bot.workshop.usecases.summarise import SummaryDesk
 from storage import interviews, jobs, workshops
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 
 class Lifecycle:
     def __init__(
-        self,
-        *,
-        database: Database,
-        messenger: Messenger,
-        clock: Clock,
-        interviewer: Interviewer,
-        summaries: SummaryDesk,
+        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
     ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.clock = clock
-        self.interviewer = interviewer
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.clock = deps.clock
+        self.asking = asking
         self.summaries = summaries
 
     async def app_removed(self, *, team_id: str) -> int:
@@ -70,13 +63,13 @@ class Lifecycle:
                         )
                     )
                 if theirs:
-                    started, done = await self.interviewer.advance_workshop(session, workshop, now)
+                    started, done = await advance_workshop(session, workshop, now)
                     started_users.extend(i.user_id for i in started)
                     if done is not None:
                         finished.append(done)
         for facilitator, notice in told:
             await self.messenger.send_notice(facilitator, notice)
-        await self.interviewer.prompt_users(started_users, team_id=team_id)
+        await self.asking.prompt_users(started_users, team_id=team_id)
         for workshop in finished:
             await self.summaries.publish(workshop)
         return len(told)

@@ -27,7 +27,6 @@ from bot.workshop.core.schedule import (
     Job,
     JobKind,
     NewJob,
-    ReminderPolicy,
     Step,
     after_nudge,
     nudge_job,
@@ -37,56 +36,28 @@ from bot.workshop.core.schedule import (
     workshop_deadline_jobs,
 )
 from bot.workshop.ports import (
-    Clock,
-    Directory,
-    Messenger,
+    Dependencies,
     Nudge,
     Person,
     ReminderNotice,
     ReminderNoticeKind,
 )
-from bot.workshop.usecases.answer import Interviewer
 from bot.workshop.usecases.deadlines import Deadlines
-from bot.workshop.usecases.summarise import SummaryDesk
 from storage import inbound, interviews, jobs, workshops
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 SNOOZE = timedelta(hours=24)
 
 
-class UnknownDirectory:
-    """A directory that knows nobody: everyone in UTC, nobody deactivated."""
-
-    async def person(self, user_id: str) -> Person:
-        return Person(user_id=user_id)
-
-
 class Reminders:
-    def __init__(
-        self,
-        *,
-        database: Database,
-        messenger: Messenger,
-        directory: Directory,
-        clock: Clock,
-        interviewer: Interviewer,
-        summaries: SummaryDesk,
-        policy: ReminderPolicy,
-    ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.directory = directory
-        self.clock = clock
-        self.policy = policy
-        self.deadlines = Deadlines(
-            database=database,
-            messenger=messenger,
-            interviewer=interviewer,
-            summaries=summaries,
-            policy=policy,
-        )
+    def __init__(self, deps: Dependencies, *, deadlines: Deadlines) -> None:
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.directory = deps.directory
+        self.clock = deps.clock
+        self.policy = deps.policy
+        self.deadlines = deadlines
 
     # -- the runner's pass -----------------------------------------------------------------
 

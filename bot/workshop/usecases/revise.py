@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from bot.workshop.core.errors import NoActiveWorkshop, QuestionClosed, WorkshopClosed
 from bot.workshop.core.interview import Interpretation
 from bot.workshop.core.model import Answer, Frozen, Interview, Workshop, WorkshopStatus
-from bot.workshop.core.questions import Question, QuestionBank
-from bot.workshop.ports import Clock, Messenger, Notice, NoticeKind
+from bot.workshop.core.questions import Question
+from bot.workshop.core.transaction import Transaction
+from bot.workshop.ports import Dependencies, Notice, NoticeKind
 from bot.workshop.usecases.summarise import SummaryDesk
 from storage import inbound, interviews, workshops
-from storage.db import Database, Session
 
 MAX_REVIEW_ITEMS = 90  # a modal holds 100 blocks
 
@@ -31,22 +31,14 @@ class Review(Frozen):
 
 
 class Revisions:
-    def __init__(
-        self,
-        *,
-        database: Database,
-        messenger: Messenger,
-        clock: Clock,
-        bank: QuestionBank,
-        summaries: SummaryDesk,
-    ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.clock = clock
-        self.bank = bank
+    def __init__(self, deps: Dependencies, *, summaries: SummaryDesk) -> None:
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.clock = deps.clock
+        self.bank = deps.bank
         self.summaries = summaries
 
-    async def _question(self, session: Session, interview_id: int, key: str) -> tuple[
+    async def _question(self, session: Transaction, interview_id: int, key: str) -> tuple[
         Workshop, Interview, Question, Answer | None
     ]:  # fmt: skip
         interview = await interviews.get_interview(session, interview_id=interview_id)

@@ -1,20 +1,22 @@
 """Assembling the path from the answers, and keeping its one summary in the channel
-up to date: posted once, then updated in place."""
+up to date: posted once, then updated in place. Also /p2p status and /p2p export, which
+read the same assembled workshop."""
 
 from __future__ import annotations
 
 import asyncio
 
+from bot.documents.export import render
+from bot.documents.summary import render_summary_markdown
+from bot.rendering import Renderer
 from bot.workshop.core.analysis.metrics import analyse_path
 from bot.workshop.core.analysis.model import PathAnalysis
-from bot.workshop.core.analysis.themes import ThemeBook
-from bot.workshop.core.errors import WorkshopNotFound
+from bot.workshop.core.errors import NoActiveWorkshop, WorkshopNotFound
+from bot.workshop.core.export import ExportFormat, build_export
 from bot.workshop.core.model import Answer, Interview, Workshop, WorkshopStatus
 from bot.workshop.core.progress import WorkshopProgress, workshop_progress
-from bot.workshop.core.questions import QuestionBank
-from bot.workshop.ports import Messenger
+from bot.workshop.ports import Database, Dependencies, Notice, NoticeKind, SharedFile
 from storage import interviews, workshops
-from storage.db import Database
 
 
 async def load_workshop(
@@ -34,14 +36,60 @@ async def load_workshop(
 
 
 class SummaryDesk:
-    def __init__(
-        self, *, database: Database, messenger: Messenger, bank: QuestionBank, themes: ThemeBook
-    ) -> None:
-        self.database = database
-        self.messenger = messenger
-        self.bank = bank
-        self.themes = themes
+    def __init__(self, deps: Dependencies) -> None:
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.bank = deps.bank
+        self.themes = deps.themes
         self._locks: dict[int, asyncio.Lock] = {}
+
+    async def channel_workshop(self, *, team_id: str, channel_id: str) -> Workshop:
+        """The channel's running workshop, else its latest one."""
+        async with self.database.transaction() as session:
+            workshop = await workshops.get_active_workshop(
+                session, team_id=team_id, channel_id=channel_id
+            ) or await workshops.get_latest_workshop(
+                session, team_id=team_id, channel_id=channel_id
+            )
+        if workshop is None:
+            raise NoActiveWorkshop()
+        return workshop
+
+    async def status(self, *, team_id: str, channel_id: str) -> WorkshopProgress:
+        """/p2p status: how far the channel's workshop has got, person by person."""
+        workshop = await self.channel_workshop(team_id=team_id, channel_id=channel_id)
+        return await self.progress(workshop.id)
+
+    async def publish_in_channel(self, *, team_id: str, channel_id: str) -> Notice:
+        """/p2p summary: post the channel's summary now, or update the one posted."""
+        workshop = await self.channel_workshop(team_id=team_id, channel_id=channel_id)
+        updated = await self.publish(workshop)
+        kind = NoticeKind.SUMMARY_UPDATED if updated else NoticeKind.SUMMARY_POSTED
+        return Notice(kind=kind, context={"title": workshop.title})
+
+    async def share_exports(self, *, team_id: str, channel_id: str) -> Notice:
+        """The workshop as files in the summary's thread: Markdown, CSV and JSON."""
+        workshop = await self.channel_workshop(team_id=team_id, channel_id=channel_id)
+        current, everyone, answers = await self._load(workshop.id)
+        analysis = analyse_path(current, everyone, answers, self.bank, self.themes)
+        document = build_export(current, everyone, answers, self.bank)
+        named = current.details.named
+        markdown = render_summary_markdown(analysis, Renderer(for_slack=False), named=named)
+        files = [
+            SharedFile(name="summary.md", title="Summary", content=markdown.encode()),
+            SharedFile(
+                name="answers.csv",
+                title="Every answer",
+                content=render(document, ExportFormat.CSV).encode(),
+            ),
+            SharedFile(
+                name="workshop.json",
+                title="The whole workshop (p2p import reads it)",
+                content=render(document, ExportFormat.JSON).encode(),
+            ),
+        ]
+        await self.messenger.share_exports(current, files)
+        return Notice(kind=NoticeKind.EXPORTS_SHARED, context={"title": current.title})
 
     async def _load(self, workshop_id: int) -> tuple[Workshop, list[Interview], list[Answer]]:
         return await load_workshop(self.database, workshop_id=workshop_id)

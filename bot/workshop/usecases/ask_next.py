@@ -1,0 +1,169 @@
+"""Sending the question somebody is due: after an answer, when their turn comes, after a
+reminder, and after a restart. And starting whoever's turn has come.
+
+A question is claimed in the database before it is sent, so it goes out once even when
+several processes or deliveries race; a failed send releases the claim.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.workshop.core.interview import all_finished, interview_progress, interviews_to_start
+from bot.workshop.core.model import Answer, Interview, Workshop
+from bot.workshop.core.questions import Question
+from bot.workshop.core.transaction import Transaction
+from bot.workshop.ports import Dependencies, Handover, QuestionPrompt
+from storage import interviews, workshops
+
+logger = logging.getLogger(__name__)
+
+HANDOVER_QUESTION = "handover"
+
+
+async def current_interview(
+    session: Transaction, team_id: str, user_id: str, expected: tuple[int, str] | None
+) -> Interview | None:
+    active = await interviews.list_active_interviews_of_user(
+        session, team_id=team_id, user_id=user_id
+    )
+    if expected is not None:
+        return next((i for i in active if i.id == expected[0]), None)
+    unpaused = [i for i in active if not i.paused]
+    candidates = unpaused or active
+    return candidates[0] if candidates else None
+
+
+async def advance_workshop(
+    session: Transaction, workshop: Workshop, now: datetime
+) -> tuple[list[Interview], Workshop | None]:
+    """Start whoever's turn has come; close the workshop when everyone is done."""
+    everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
+    starting = interviews_to_start(workshop, everyone)
+    await interviews.activate_interviews(session, interview_ids=[i.id for i in starting], now=now)
+    if (
+        not starting
+        and all_finished(everyone)
+        and await workshops.close_workshop(session, workshop_id=workshop.id, now=now)
+    ):
+        return [], await workshops.get_workshop(session, workshop_id=workshop.id)
+    return starting, None
+
+
+class QuestionSender:
+    def __init__(self, deps: Dependencies) -> None:
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.bank = deps.bank
+
+    async def prompt(
+        self,
+        session: Transaction,
+        workshop: Workshop,
+        interview: Interview,
+        question: Question,
+        answers: dict[str, Answer],
+    ) -> QuestionPrompt:
+        progress = interview_progress(self.bank, workshop, interview.role_key, answers)
+        first = not answers
+        return QuestionPrompt(
+            user_id=interview.user_id,
+            interview_id=interview.id,
+            workshop=workshop,
+            role=workshop.role(interview.role_key).name,
+            question=question,
+            number=progress.answered + 1,
+            total=max(progress.expected, progress.answered + 1),
+            first=first,
+            upstream=await self._upstream_handover(session, workshop, interview.role_key)
+            if first
+            else None,
+        )
+
+    async def _upstream_handover(
+        self, session: Transaction, workshop: Workshop, role_key: str
+    ) -> Handover | None:
+        upstream = workshop.upstream_role(role_key)
+        if upstream is None:
+            return None
+        everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
+        theirs = {i.id for i in everyone if i.role_key == upstream.key}
+        texts = [
+            a.raw_text
+            for a in await interviews.list_answers(session, workshop_id=workshop.id)
+            if a.interview_id in theirs
+            and a.question_key == HANDOVER_QUESTION
+            and not (a.parsed or {}).get("skipped")
+        ]
+        return Handover(role=upstream.name, text="\n".join(texts)) if texts else None
+
+    async def prompt_users(self, user_ids: Sequence[str], *, team_id: str) -> int:
+        """Send each user the question they are due, unless it was sent already."""
+        sent = 0
+        for user_id in dict.fromkeys(user_ids):
+            async with self.database.transaction() as session:
+                current = await current_interview(session, team_id, user_id, None)
+                if current is None or current.paused:
+                    continue
+                workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
+                assert workshop is not None
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=current.id
+                )
+                question = interview_progress(self.bank, workshop, current.role_key, answers).next
+                if question is None or not await interviews.claim_prompt(
+                    session, interview_id=current.id, key=question.key
+                ):
+                    continue
+                prompt = await self.prompt(session, workshop, current, question, answers)
+            try:
+                ts = await self.messenger.send_question(prompt)
+            except Exception:
+                async with self.database.transaction() as session:
+                    await interviews.release_prompt(
+                        session,
+                        interview_id=current.id,
+                        key=question.key,
+                        previous=current.prompted_key,
+                    )
+                raise
+            async with self.database.transaction() as session:
+                await interviews.lock_interview(session, interview_id=current.id)
+                await interviews.set_prompt_ts(
+                    session, interview_id=current.id, key=question.key, ts=ts
+                )
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=current.id
+                )
+            sent += 1
+            early = answers.get(question.key)
+            if early is not None:  # answered before we knew where the question was
+                await self.messenger.close_question(prompt, ts=ts, answer=early.raw_text)
+        return sent
+
+    async def ask_again(self, interview: Interview, *, team_id: str) -> None:
+        """Send the person's current question again (after a reminder)."""
+        async with self.database.transaction() as session:
+            current = await interviews.lock_interview(session, interview_id=interview.id)
+            if current is None or current.prompted_key is None:
+                return
+            await interviews.release_prompt(
+                session, interview_id=current.id, key=current.prompted_key, previous=None
+            )
+        await self.prompt_users([interview.user_id], team_id=team_id)
+
+    async def resume_unsent_prompts(self) -> int:
+        """After a restart: send every question that was due but never went out."""
+        async with self.database.transaction() as session:
+            pending = await interviews.list_resumable_interviews(session)
+            teams: dict[str, str] = {}
+            for interview in pending:
+                workshop = await workshops.get_workshop(session, workshop_id=interview.workshop_id)
+                assert workshop is not None
+                teams.setdefault(interview.user_id, workshop.team_id)
+        sent = 0
+        for user_id, team_id in teams.items():
+            sent += await self.prompt_users([user_id], team_id=team_id)
+        return sent
