@@ -4,15 +4,19 @@ Templates produce Slack mrkdwn. Every value put into a template is escaped for S
 (``&``, ``<`` and ``>`` only, ``&`` first) unless it is already :class:`Mrkdwn`, so an
 answer holding ``<!channel>`` shows literally and pings nobody. Mentions are made with
 the ``user`` and ``channel`` filters, which check the id before writing ``<@U…>``.
+
+The domain carries codes, not sentences: a note on a stage is a kind and its values, put
+into words by the macro of that kind in notes.j2 (``Renderer.note``, or the ``note``
+filter in a template).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
@@ -23,6 +27,16 @@ _SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,30}$")
 
 class Mrkdwn(str):
     """Text that is already valid mrkdwn and must not be escaped again."""
+
+
+class Coded(Protocol):
+    """A code standing for a sentence, with the values its words need (a stage's Note)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def context(self) -> Mapping[str, str | int | float]: ...
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -117,6 +131,7 @@ class Renderer:
             plural=_plural,
             days=format_days,
             percent=format_percent,
+            note=self.note,
         )
 
     def message(self, name: str, /, **context: Any) -> str:
@@ -127,6 +142,10 @@ class Renderer:
         if macro is None:
             raise KeyError(f"no macro {macro_name!r} in {template_name}.j2")
         return str(macro(**context)).strip()
+
+    def note(self, note: Coded) -> Mrkdwn:
+        """The words of a note on a stage: the macro named by its kind in notes.j2."""
+        return Mrkdwn(self.message(f"notes.{note.kind}", **note.context))
 
     def has_message(self, name: str, /) -> bool:
         template_name, _, macro_name = name.partition(".")

@@ -1,6 +1,7 @@
 """The export document's renderings: JSON (what `p2p import` reads), Markdown and CSV.
 
-Pure: the document in, text out.
+Pure: the document in, text out. The Markdown's words come from
+prompts/messages/export_md.j2; the JSON and CSV hold the document's fields and codes.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+from bot.rendering import Renderer
 from bot.workshop.core.durations import DurationRange, PercentRange, TimeBasis
 from bot.workshop.core.export import (
     PARSED_SHAPES,
@@ -40,14 +43,20 @@ def _working_days(duration: DurationRange) -> tuple[float, float]:
     return duration.low_days(), duration.high_days()
 
 
-def describe_parsed(parsed: dict[str, Any] | None) -> str:
+@cache
+def _plain_renderer() -> Renderer:
+    return Renderer(for_slack=False)
+
+
+def describe_parsed(parsed: dict[str, Any] | None, renderer: Renderer | None = None) -> str:
     """What p2p read from an answer, in a few words; "" for plain text."""
     figure = _figure(parsed)
     if figure is not None:
         return figure.describe()
+    words = renderer or _plain_renderer()
     if parsed and parsed.get("skipped"):
-        return "skipped"
-    return "don't know" if parsed and parsed.get("kind") == "unknown" else ""
+        return words.message("export_md.skipped")
+    return words.message("export_md.unknown") if parsed and parsed.get("kind") == "unknown" else ""
 
 
 def _number(value: float, places: int = 4) -> str:
@@ -62,66 +71,89 @@ def _minute(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _details_lines(details: WorkshopDetails) -> list[str]:
+def _details_lines(details: WorkshopDetails, renderer: Renderer) -> list[str]:
     lines = []
-    if details.change:
-        link = f" ({details.change_link})" if details.change_link else ""
-        lines.append(f"- Change traced: {details.change}{link}")
-    elif details.change_link:
-        lines.append(f"- Change traced: {details.change_link}")
-    lines.append(f"- From “{details.start_event}” to “{details.end_event}”")
+    if details.change or details.change_link:
+        change_line = renderer.message(
+            "export_md.change_line", change=details.change, link=details.change_link
+        )
+        lines.append(change_line)
+    lines.append(
+        renderer.message("export_md.events_line", start=details.start_event, end=details.end_event)
+    )
     if details.deadline is not None:
-        lines.append(f"- Deadline: {details.deadline.isoformat()}")
+        lines.append(
+            renderer.message("export_md.deadline_line", deadline=details.deadline.isoformat())
+        )
     return lines
 
 
-def _answer_line(answer: ExportedAnswer) -> str:
-    text = answer.raw_text.strip().replace("\n", "\n  ")
-    reading = describe_parsed(answer.parsed)
-    read = f" → *{reading}*" if reading else ""
-    by = f" (answered by {answer.answered_by})" if answer.answered_by else ""
-    return f"- **{answer.label or answer.question_key}:** {text}{read}{by}"
+def _answer_line(answer: ExportedAnswer, renderer: Renderer) -> str:
+    return renderer.message(
+        "export_md.answer_line",
+        label=answer.label or answer.question_key,
+        text=answer.raw_text.strip().replace("\n", "\n  "),
+        reading=describe_parsed(answer.parsed, renderer),
+        by=answer.answered_by,
+    )
 
 
 def _groups(
-    document: ExportDocument, answers: Sequence[ExportedAnswer]
+    document: ExportDocument, answers: Sequence[ExportedAnswer], unplaced: str
 ) -> list[tuple[str, list[ExportedAnswer]]]:
-    """Answers by stage, in path order; answers tied to no stage come last."""
+    """Answers by stage, in path order; answers tied to no stage come last, as `unplaced`."""
     order = [stage.name for stage in document.workshop.stages]
     order += [a.stage for a in answers if a.stage and a.stage not in order]
     grouped = [(name, [a for a in answers if a.stage == name]) for name in order]
-    grouped.append(("Not tied to a stage", [a for a in answers if a.stage is None]))
+    grouped.append((unplaced, [a for a in answers if a.stage is None]))
     return [(name, group) for name, group in grouped if group]
 
 
-def render_markdown(document: ExportDocument) -> str:
+def render_markdown(document: ExportDocument, renderer: Renderer | None = None) -> str:
+    """``renderer``, for the words, should be a plain-text one (the default)."""
+    say = renderer or _plain_renderer()
     workshop = document.workshop
     names = {role.key: role.name for role in workshop.roles}
-    closed = f", closed {_minute(workshop.closed_at)}" if workshop.closed_at else ""
-    mode = "in turn" if workshop.mode is InterviewMode.IN_TURN else "all at once"
     lines = [
         f"# {workshop.title}",
         "",
-        f"- Channel {workshop.channel_id} (team {workshop.team_id}), facilitated by "
-        f"{workshop.facilitator_id}",
-        f"- Status: {workshop.status.value}; started {_minute(workshop.created_at)}{closed}",
-        f"- Roles interviewed {mode}",
-        *_details_lines(workshop.details),
+        say.message(
+            "export_md.channel_line",
+            channel=workshop.channel_id,
+            team=workshop.team_id,
+            facilitator=workshop.facilitator_id,
+        ),
+        say.message(
+            "export_md.status_line",
+            status=workshop.status.value,
+            started=_minute(workshop.created_at),
+            closed=_minute(workshop.closed_at),
+        ),
+        say.message("export_md.mode_line", in_turn=workshop.mode is InterviewMode.IN_TURN),
+        *_details_lines(workshop.details, say),
         "",
-        "## Stages",
+        say.message("export_md.stages_heading"),
         "",
     ]
     for index, stage in enumerate(workshop.stages, start=1):
-        owners = ", ".join(names.get(key, key) for key in stage.roles) or "nobody"
-        lines.append(f"{index}. {stage.name}: {owners}")
+        owners = [names.get(key, key) for key in stage.roles]
+        lines.append(
+            say.message("export_md.stage_line", number=index, name=stage.name, owners=owners)
+        )
+    unplaced = say.message("export_md.no_stage")
     for person in document.participants:
-        role = names.get(person.role_key, person.role_key)
-        paused = ", paused" if person.paused else ""
-        lines += ["", f"## {role}: {person.user_id} ({person.status.value}{paused})"]
+        heading = say.message(
+            "export_md.participant_heading",
+            role=names.get(person.role_key, person.role_key),
+            user_id=person.user_id,
+            status=person.status.value,
+            paused=person.paused,
+        )
+        lines += ["", heading]
         if not person.answers:
-            lines += ["", "No answers yet."]
-        for name, group in _groups(document, person.answers):
-            lines += ["", f"### {name}", "", *(_answer_line(a) for a in group)]
+            lines += ["", say.message("export_md.no_answers")]
+        for name, group in _groups(document, person.answers, unplaced):
+            lines += ["", f"### {name}", "", *(_answer_line(a, say) for a in group)]
     return "\n".join(lines) + "\n"
 
 

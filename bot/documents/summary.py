@@ -1,5 +1,8 @@
 """The summary as a JSON document (`p2p summary --format json`), with a JSON Schema in
-bot/workshop/schemas/summary.schema.json. Pure: built from a PathAnalysis.
+bot/documents/schemas/summary.schema.json, and as Markdown. Pure: built from a PathAnalysis.
+
+Figures and codes (a gap's kind, a theme's key) are kept as they are; the words (the unit,
+the notes on a stage) come from prompts/messages/, rendered as plain text.
 """
 
 from __future__ import annotations
@@ -101,7 +104,12 @@ def _rounded(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
 
 
-def build_summary_document(analysis: PathAnalysis, *, named: bool) -> SummaryDocument:
+def build_summary_document(
+    analysis: PathAnalysis, *, named: bool, renderer: Renderer | None = None
+) -> SummaryDocument:
+    """``renderer``, for the words, should be a plain-text one (the default)."""
+    words = renderer or Renderer(for_slack=False)
+
     def quote(q: Quote) -> QuoteOut:
         return QuoteOut(
             role=q.role, user_id=q.user_id if named else None, stage=q.stage, label=q.label,
@@ -113,7 +121,7 @@ def build_summary_document(analysis: PathAnalysis, *, named: bool) -> SummaryDoc
 
     return SummaryDocument(
         title=analysis.title,
-        unit=f"working days of {analysis.hours_per_day:g} hours",
+        unit=words.message("summary_json.unit", hours=analysis.hours_per_day),
         metrics=Metrics(
             lead_time_days=_rounded(analysis.lead_days),
             process_time_days=_rounded(analysis.process_days),
@@ -138,7 +146,7 @@ def build_summary_document(analysis: PathAnalysis, *, named: bool) -> SummaryDoc
                     f"{who(e.role, e.user_id)} #{n}": round(e.days, 2)
                     for n, e in enumerate(s.disagreement, start=1)
                 },
-                notes=s.notes,
+                notes=tuple(str(words.note(note)) for note in s.notes),
             )
             for s in analysis.stages
         ),

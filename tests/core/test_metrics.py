@@ -7,8 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.workshop.core.analysis.heat import HEAT_WEIGHTS, heat_score, rank_by_heat
 from bot.workshop.core.analysis.metrics import NOTE_PT_OVER_LT, load_theme_book
-from bot.workshop.core.analysis.model import Estimate, Gap, GapKind, ThemeKey
+from bot.workshop.core.analysis.model import (
+    FACILITATOR,
+    Estimate,
+    Gap,
+    GapKind,
+    Handoff,
+    Note,
+    NoteKind,
+    ThemeKey,
+)
 from bot.workshop.core.model import InterviewStatus
 from bot.workshop.core.questions import QuestionBankError
 from prompts import QUESTIONS_DIR
@@ -72,7 +82,8 @@ def test_a_stage_nobody_answered_has_no_figures_and_is_a_gap() -> None:
             7.5,
             0.5625,
             (),
-            ("hands-on time estimates differ more than 2× (0.125 to 1 working days)",),
+            # worded "hands-on time estimates differ more than 2× (0.125 to 1 working days)"
+            (Note(kind=NoteKind.PT_SPREAD, context={"low": 0.125, "high": 1.0}),),
         ),
     ],
 )
@@ -82,7 +93,7 @@ def test_respondents_who_disagree_are_kept_and_the_median_used(
     lead: float,
     process: float,
     disagreement: tuple[Estimate, ...],
-    notes: tuple[str, ...],
+    notes: tuple[Note, ...],
 ) -> None:
     team = Team(workshop("Engineer=engineering"))
     for n, (lt, pt) in enumerate(zip(lead_times, process_times, strict=True), start=1):
@@ -311,6 +322,7 @@ def test_unowned_stage_is_a_gap_and_the_hand_off_skips_it() -> None:
     assert analysis.gaps == (
         Gap(kind=GapKind.UNOWNED_STAGE, subject="Review", suggested_owner="facilitator"),
     )
+    assert analysis.gaps[0].suggested_owner == FACILITATOR
 
 
 def test_one_sided_hand_offs_and_missing_roles_are_gaps() -> None:
@@ -428,3 +440,41 @@ def test_a_broken_theme_book_is_refused(tmp_path: Path, text: str) -> None:
 def test_a_missing_theme_book_is_refused(tmp_path: Path) -> None:
     with pytest.raises(QuestionBankError, match="missing"):
         load_theme_book(tmp_path / "themes.toml")
+
+
+def draft(wait: float | None, pca: float | None, rework: float | None, pain: int) -> Handoff:
+    return Handoff(
+        from_stage="A", to_stage="B", from_role="X", to_role="Y", wait_days=wait, pca=pca,
+        sender_pca=None, rework=rework, pain_mentions=pain, heat=0.0, disputed=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("handoff", "largest_wait", "pain_known", "heat"),
+    [
+        (draft(None, None, None, 0), 0.0, False, 0.0),
+        (draft(None, None, None, 0), 0.0, True, 0.0),
+        (draft(None, None, None, 6), 0.0, True, 1.0),
+        (draft(5.0, None, None, 0), 10.0, False, 0.5),
+        (draft(0.0, None, None, 0), 0.0, False, 0.0),
+        (draft(10.0, 0.5, 0.25, 1), 10.0, True, 0.4 + 0.15 + 0.05 + 0.1 / 3),
+        (draft(None, 0.2, None, 3), 10.0, True, (0.3 * 0.8 + 0.1) / 0.4),
+    ],
+)
+def test_heat_is_the_weighted_mean_of_what_is_known(
+    handoff: Handoff, largest_wait: float, pain_known: bool, heat: float
+) -> None:
+    assert heat_score(handoff, largest_wait, pain_known=pain_known) == pytest.approx(heat)
+    assert sum(HEAT_WEIGHTS.values()) == pytest.approx(1.0)
+
+
+def test_hand_offs_rank_hottest_first_ties_in_path_order() -> None:
+    first = draft(2.0, 0.5, None, 0).model_copy(update={"to_stage": "first"})
+    second = draft(None, None, None, 0).model_copy(update={"to_stage": "second"})
+    third = draft(2.0, 0.5, None, 0).model_copy(update={"to_stage": "third"})
+    hottest = draft(4.0, 0.5, None, 0).model_copy(update={"to_stage": "hottest"})
+    drafts = [(first, False), (second, True), (third, False), (hottest, False)]
+    ranked = rank_by_heat(drafts)
+    assert [h.to_stage for h in ranked] == ["hottest", "first", "third", "second"]
+    assert ranked[0].heat == pytest.approx((0.4 + 0.15) / 0.7)
+    assert ranked[-1].heat == 0.0

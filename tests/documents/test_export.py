@@ -359,3 +359,33 @@ def test_the_checked_in_schema_is_the_one_the_model_gives() -> None:
         "export_schema_text; SCHEMA_PATH.write_text(export_schema_text())'"
     )
     assert json.loads(export_schema_text()) == ExportDocument.model_json_schema()
+
+
+def test_markdown_words_the_workshop_s_details_and_status() -> None:
+    workshop, interviews, answers = stored_workshop()
+    closed = workshop.model_copy(
+        update={
+            "mode": InterviewMode.ALL_AT_ONCE,
+            "closed_at": START + timedelta(days=3, minutes=5),
+            "details": WorkshopDetails(
+                change_link="https://x.test/2",
+                start_event="Idea raised",
+                end_event="In production",
+                deadline=START.date() + timedelta(days=14),
+            ),
+            "stages": (*workshop.stages, Stage(name="Loose", roles=())),
+        }
+    )
+    helped = [answers[1].model_copy(update={"answered_by": "UHELP"})]
+    text = render_markdown(build_export(closed, interviews, helped, load_question_bank()))
+    assert text.splitlines()[2:8] == [
+        "- Channel C1 (team T1), facilitated by UFAC",
+        "- Status: collecting; started 2026-11-02 09:00 UTC, closed 2026-11-05 09:05 UTC",
+        "- Roles interviewed all at once",
+        "- Change traced: https://x.test/2",
+        "- From “Idea raised” to “In production”",
+        "- Deadline: 2026-11-16",
+    ]
+    assert "3. Loose: nobody" in text.splitlines()
+    assert "- **Hands-on time:** 2-3 days → *2–3 days* (answered by UHELP)" in text
+    assert "## Eng: UENG (active, paused)\n\nNo answers yet." in text

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from io import BytesIO
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from PIL import Image
 
-from bot.documents.picture import fit_text, heat_colour, picture_size, render_path_png, text_width
+from bot.documents.picture import (
+    PictureWords,
+    fit_text,
+    heat_colour,
+    picture_size,
+    render_path_png,
+    text_width,
+)
 from bot.documents.picture_layout import Connector, layout_path
 from bot.workshop.core.analysis.model import Handoff, PathAnalysis, StageMetrics
 
@@ -292,3 +300,28 @@ def test_partial_figures_are_drawn_as_far_as_they_go() -> None:
     assert hands_on.process is not None
     assert hands_on.wait is None
     assert instant.width > 0  # a figure of zero is still a figure
+
+
+class RecordedWords(PictureWords):
+    """The picture's words, remembered as they are written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[tuple[str, str]] = []
+
+    def __call__(self, macro: str, **values: Any) -> str:
+        text = super().__call__(macro, **values)
+        self.written.append((macro, text))
+        return text
+
+
+def test_every_word_in_the_picture_comes_from_the_prompts() -> None:
+    stages = (stage(1, "Build", ("Dev",), 0.5, 12.0), stage(2, "Ship", ("Ops",), 0.0001, 400.0))
+    path = analysis(stages, heats=(0.5,)).model_copy(update={"flow_efficiency": 0.0005})
+    words = RecordedWords()
+    render_path_png(path, words=words)
+    written = dict(words.written)
+    assert ("bar_figures", "PT 4 h / LT 12 d") in words.written
+    assert written["below_tenth_percent"] == "<0.1%"
+    assert ("tick", "100 d") in words.written
+    assert written["tile_lead"] == "Total lead time"

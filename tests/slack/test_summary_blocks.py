@@ -9,12 +9,15 @@ import pytest
 
 from bot.rendering import Renderer
 from bot.sandbox.blockkit import message_block_problems
-from bot.slack.blocks.summary import build_summary_post
+from bot.slack.blocks.summary import SummaryPost, build_summary_post
 from bot.workshop.core.analysis.model import (
+    FACILITATOR,
     Estimate,
     Gap,
     GapKind,
     Handoff,
+    Note,
+    NoteKind,
     PathAnalysis,
     Perception,
     Quote,
@@ -161,3 +164,38 @@ def test_the_parent_names_the_hottest_handoff_and_the_headline_figures() -> None
     assert "20%" in text
     assert "72.7%" in text
     assert "updated with late answers" in text
+
+
+def thread_text(post: SummaryPost) -> str:
+    return "\n".join(
+        str((b.get("text") or {}).get("text", "")) for m in post.thread for b in m.blocks
+    )
+
+
+def test_notes_and_open_questions_read_in_words_in_the_thread() -> None:
+    noted = analysis(1, 5)
+    stage = noted.stages[0].model_copy(
+        update={
+            "notes": (
+                Note(kind=NoteKind.PT_OVER_LT),
+                Note(kind=NoteKind.PT_SPREAD, context={"low": 0.0625, "high": 0.25}),
+            )
+        }
+    )
+    gaps = (
+        Gap(kind=GapKind.UNOWNED_STAGE, subject="Review", suggested_owner=FACILITATOR),
+        Gap(
+            kind=GapKind.ONE_SIDED_HANDOFF,
+            subject="Idea → Approval",
+            suggested_owner="Management & Shared Services",
+        ),
+    )
+    noted = noted.model_copy(update={"stages": (stage, *noted.stages[1:]), "gaps": gaps})
+    text = thread_text(build_summary_post(noted, Renderer(), named=False, updated=False))
+    assert "\n_hands-on time exceeds elapsed time_\n" in text
+    assert "\n_hands-on time estimates differ more than 2× (0.0625 to 0.25 working days)_\n" in text
+    assert (
+        "Nobody here owns *Review*: who does it, and how long does it take? Ask: facilitator."
+        in text
+    )
+    assert "described by one side only. Ask: Management &amp; Shared Services." in text

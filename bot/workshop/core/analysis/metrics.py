@@ -4,22 +4,18 @@ Process time (PT, hands-on), lead time (LT, elapsed, waiting included), percent 
 and accurate (%C&A) and the activity ratio (flow efficiency), after Martin & Osterling,
 *Value Stream Mapping* (2013); output types in bot.workshop.core.analysis.model. The rules:
 
-Answers
-- Only answers of the interviews passed in count; of a question answered twice, the
-  latest. Skipped, "don't know" and handed-on answers give nothing; nor does text.
-- Durations become working days (`interview.working_days`: an unstated basis is working
-  time, `hours_per_day` a day); a percentage counts as the middle of its range.
-- A quote names the interview's role and whoever typed it (`answered_by`, else the
-  interviewee). An "example" answer counts as an answer to the question it illustrates.
+Answers: read and placed on the path by the rules in bot.workshop.core.analysis.answers.
 
 Stages
 - PT, LT, worst LT and rework (0..1): the median over everyone who answered
   `<Stage>.process_time`, `.lead_time`, `.lead_time_worst`, `.rework`. `respondents`:
   the people who gave any of the four.
 - LT estimates more than 2× apart (largest > 2 × smallest): each respondent's LT is kept
-  in `disagreement`; PT estimates likewise: a note gives their range. Medians still count.
+  in `disagreement`; PT estimates likewise: a `PT_SPREAD` note gives their range (`low`,
+  `high`, working days). Medians still count.
 - wait = max(LT − PT, 0), worst wait = max(worst LT − PT, 0), where both are known;
-  PT > LT adds the note "hands-on time exceeds elapsed time".
+  PT > LT adds a `PT_OVER_LT` note (hands-on time exceeds elapsed time). Notes are codes;
+  their words are in prompts/messages/notes.j2.
 - `quotes`: what happens, what hurts, what it waits for.
 
 Hand-offs
@@ -38,17 +34,7 @@ Hand-offs
   by the roles taking over. `evidence`: up to 5 of them, one per wording, those touching
   the most themes first, then the longest, then path order.
 
-Heat (0..1): the weighted mean of the components that are known,
-
-    heat = Σ wᵢ·xᵢ ÷ Σ wᵢ, where
-    wait     w = 0.4  x = wait_days ÷ the largest wait_days of all hand-offs (0 if that is 0)
-    quality  w = 0.3  x = 1 − pca
-    rework   w = 0.2  x = rework
-    pain     w = 0.1  x = min(pain_mentions ÷ 3, 1), known when the receiving side said
-                      anything at the receiving stage or about what it receives.
-
-With nothing known, heat is 0. Hottest first, ties in path order. Re-normalising lets a
-hand-off known only by complaints rank high; the gaps say what is missing.
+Heat (0..1) and the order of the hand-offs, hottest first: bot.workshop.core.analysis.heat.
 
 Totals
 - lead_days = Σ LT, process_days = Σ PT, over the stages with the figure (None if none).
@@ -63,8 +49,8 @@ Totals
   environment_details, request_details, craziest_step, delete_one, pca_missing or
   rework_why, in every theme whose keywords it contains (never guessed from its stage);
   themes with quotes only, most first, ties in the book's order.
-- gaps, by kind then path order: stages nobody owns (ask the facilitator); owned stages
-  with neither PT nor LT (their owners); hand-offs one side described (where roles both
+- gaps, by kind then path order: stages nobody owns (ask the facilitator: FACILITATOR);
+  owned stages with neither PT nor LT (their owners); hand-offs one side described (where roles both
   let go and take over: one letting go answered handover and none taking over answered
   receive_pca or receive_confirm, or the reverse; ask the silent side); roles with no
   interview done (the role).
@@ -74,36 +60,33 @@ Totals
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from collections.abc import Sequence
 from math import prod
-from statistics import median
 
+from bot.workshop.core.analysis.answers import Boundary, PathAnswers, Said, median_of
+from bot.workshop.core.analysis.heat import HEAT_WEIGHTS, rank_by_heat
 from bot.workshop.core.analysis.model import (
+    FACILITATOR,
     Estimate,
     Gap,
     GapKind,
     Handoff,
+    Note,
+    NoteKind,
     PathAnalysis,
     Perception,
-    Quote,
     StageMetrics,
 )
-from bot.workshop.core.analysis.themes import ThemeBook, is_complaint, load_theme_book
-from bot.workshop.core.interview import duration_of, is_substantive, percent_of, working_days
+from bot.workshop.core.analysis.themes import ThemeBook, load_theme_book
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Stage, Workshop
 from bot.workshop.core.questions import QuestionBank
 
-__all__ = ["HEAT_WEIGHTS", "ThemeBook", "analyse_path", "load_theme_book"]
+__all__ = ["HEAT_WEIGHTS", "NOTE_PT_OVER_LT", "ThemeBook", "analyse_path", "load_theme_book"]
 
-HEAT_WEIGHTS = {"wait": 0.4, "quality": 0.3, "rework": 0.2, "pain": 0.1}
-PAIN_SATURATION = 3  # complaints at which the pain component is full
 DISAGREEMENT_FACTOR = 2.0
 DISPUTE_GAP = 0.25
 MAX_EVIDENCE = 5
-NOTE_PT_OVER_LT = "hands-on time exceeds elapsed time"
-NOTE_PT_SPREAD = "hands-on time estimates differ more than 2× ({low} to {high} working days)"
+NOTE_PT_OVER_LT = Note(kind=NoteKind.PT_OVER_LT)
 
 STAGE_QUOTES = ("what_happens", "pain", "waiting_for")
 THEMED = frozenset(
@@ -115,133 +98,17 @@ HANDOFF_ROLE_PAIN = frozenset({"pca_missing", "receive_confirm"})
 RECEIVING = frozenset({"receive_pca", "receive_confirm", "pca_missing"})
 
 
-@dataclass(frozen=True)
-class _Said:
-    """One substantive answer, placed: who, where, which question."""
-
-    answer: Answer
-    role_key: str
-    base: str  # the question's key without the stage: "process_time", "pca_missing"
-    quote: Quote
-    rank: tuple[int, int, int]  # stage position (role-level last), role order, interview
-
-    def days(self, hours_per_day: float) -> float | None:
-        duration = duration_of(self.answer)
-        return None if duration is None else working_days(duration, hours_per_day)
-
-    def fraction(self) -> float | None:
-        percent = percent_of(self.answer)
-        return None if percent is None else percent.typical() / 100
-
-    def complains(self) -> bool:
-        return is_complaint(self.base, self.quote.text)
-
-
-@dataclass(frozen=True)
-class _Boundary:
-    sender: Stage
-    receiver: Stage
-    letting_go: tuple[str, ...]
-    taking_over: tuple[str, ...]
-
-    def from_receivers(
-        self, s: _Said, role_bases: frozenset[str], stage_bases: frozenset[str] | None = None
-    ) -> bool:
-        """Said by the roles taking over (role-level) or the receiving stage's owners."""
-        if s.quote.stage is None:
-            return s.role_key in self.taking_over and s.base in role_bases
-        return (
-            s.quote.stage == self.receiver.name
-            and s.role_key in self.receiver.roles
-            and (stage_bases is None or s.base in stage_bases)
-        )
-
-
-def _median(values: Iterable[float | None]) -> float | None:
-    found = [value for value in values if value is not None]
-    return median(found) if found else None
-
-
 def _spread(values: Sequence[float]) -> bool:
     return len(values) > 1 and max(values) > DISAGREEMENT_FACTOR * min(values)
 
 
-class _Path:
-    """The workshop's answers, read once and placed on the path."""
-
-    def __init__(
-        self,
-        workshop: Workshop,
-        interviews: Sequence[Interview],
-        answers: Sequence[Answer],
-        bank: QuestionBank,
-        hours_per_day: float,
-    ) -> None:
-        self.workshop, self.interviews, self.hours_per_day = workshop, interviews, hours_per_day
-        self.names = {role.key: role.name for role in workshop.roles}
-        by_id = {interview.id: interview for interview in interviews}
-        latest: dict[tuple[int, str], Answer] = {}
-        for answer in sorted(answers, key=lambda a: a.answered_at):
-            if answer.interview_id in by_id:
-                latest[answer.interview_id, answer.question_key] = answer
-        stage_order = {stage.name: n for n, stage in enumerate(workshop.stages)}
-        role_order = {role.key: n for n, role in enumerate(workshop.role_order())}
-        said = []
-        for (interview_id, key), answer in latest.items():
-            if not is_substantive(answer):
-                continue
-            interview = by_id[interview_id]
-            question = bank.find(workshop, interview.role_key, key)
-            stage = question.stage if question else answer.stage
-            core = (question.example_of or key) if question else key.removesuffix(".example")
-            base = core.removeprefix(f"{stage}.") if stage else core
-            quote = Quote(
-                role=self.joined([interview.role_key]),
-                user_id=answer.answered_by or interview.user_id,
-                stage=stage,
-                label=question.template.label if question else base,
-                text=answer.raw_text.strip(),
-            )
-            rank = (
-                stage_order.get(stage or "", len(stage_order)),
-                role_order.get(interview.role_key, len(role_order)),
-                interview_id,
-            )
-            said.append(_Said(answer, interview.role_key, base, quote, rank))
-        self.said = sorted(said, key=lambda s: s.rank)
-
-    def joined(self, keys: Iterable[str]) -> str:
-        return " & ".join(self.names.get(key, key) for key in keys)
-
-    def role_level(self, roles: Iterable[str] | None, *bases: str) -> list[_Said]:
-        """Answers not about a stage, to the questions `bases`, by `roles` (None: anyone)."""
-        return [
-            s
-            for s in self.said
-            if s.quote.stage is None and s.base in bases and (roles is None or s.role_key in roles)
-        ]
-
-    def median(self, roles: Iterable[str], question: str) -> float | None:
-        """The median percentage (as 0..1) `roles` gave to a role-level question."""
-        return _median(s.fraction() for s in self.role_level(roles, question))
-
-    def boundaries(self) -> list[_Boundary]:
-        owned = [stage for stage in self.workshop.stages if stage.roles]
-        return [
-            _Boundary(
-                sender=before,
-                receiver=after,
-                letting_go=tuple(key for key in before.roles if key not in after.roles),
-                taking_over=tuple(key for key in after.roles if key not in before.roles),
-            )
-            for before, after in pairwise(owned)
-            if set(before.roles) != set(after.roles)
-        ]
+class _Measures(PathAnswers):
+    """The measures of the stages, hand-offs and gaps, over the placed answers."""
 
     def stage(self, position: int, stage: Stage, pca: float | None) -> StageMetrics:
         here = [s for s in self.said if s.quote.stage == stage.name]
 
-        def figures(base: str) -> list[tuple[_Said, float]]:
+        def figures(base: str) -> list[tuple[Said, float]]:
             found = [(s, s.fraction() if base == "rework" else s.days(self.hours_per_day))
                      for s in here if s.base == base]  # fmt: skip
             return [(s, value) for s, value in found if value is not None]
@@ -249,14 +116,14 @@ class _Path:
         pt, lt, worst, rework = map(
             figures, ("process_time", "lead_time", "lead_time_worst", "rework")
         )
-        process, lead = _median(v for _, v in pt), _median(v for _, v in lt)
-        worst_lead = _median(v for _, v in worst)
+        process, lead = median_of(v for _, v in pt), median_of(v for _, v in lt)
+        worst_lead = median_of(v for _, v in worst)
         notes = (
             [NOTE_PT_OVER_LT] if process is not None and lead is not None and process > lead else []
         )
         if _spread([v for _, v in pt]):
             low, high = min(v for _, v in pt), max(v for _, v in pt)
-            notes.append(NOTE_PT_SPREAD.format(low=f"{low:.3g}", high=f"{high:.3g}"))
+            notes.append(Note(kind=NoteKind.PT_SPREAD, context={"low": low, "high": high}))
         quotes = sorted(
             (s for s in here if s.base in STAGE_QUOTES),
             key=lambda s: (STAGE_QUOTES.index(s.base), s.rank),
@@ -273,7 +140,7 @@ class _Path:
                 None if process is None or worst_lead is None else max(worst_lead - process, 0.0)
             ),
             pca=pca,
-            rework=_median(v for _, v in rework),
+            rework=median_of(v for _, v in rework),
             respondents=len({s.quote.user_id for s, _ in [*pt, *lt, *worst, *rework]}),
             disagreement=tuple(
                 Estimate(role=s.quote.role, user_id=s.quote.user_id, days=v) for s, v in lt
@@ -285,7 +152,7 @@ class _Path:
         )
 
     def handoff(
-        self, b: _Boundary, receiving: StageMetrics, themes: ThemeBook
+        self, b: Boundary, receiving: StageMetrics, themes: ThemeBook
     ) -> tuple[Handoff, bool]:
         """The hand-off with heat 0, and whether the receiving side said anything at all."""
         returns = self.median(b.letting_go, "handover_returns")
@@ -321,9 +188,9 @@ class _Path:
             evidence=tuple(s.quote for s in evidence[:MAX_EVIDENCE]),
         ), heard
 
-    def gaps(self, stages: Sequence[StageMetrics], boundaries: Sequence[_Boundary]) -> list[Gap]:
+    def gaps(self, stages: Sequence[StageMetrics], boundaries: Sequence[Boundary]) -> list[Gap]:
         gaps = [
-            Gap(kind=GapKind.UNOWNED_STAGE, subject=stage.name, suggested_owner="facilitator")
+            Gap(kind=GapKind.UNOWNED_STAGE, subject=stage.name, suggested_owner=FACILITATOR)
             for stage in stages
             if not stage.roles
         ]
@@ -349,19 +216,6 @@ class _Path:
         ]
 
 
-def _heat(h: Handoff, largest_wait: float, pain_known: bool) -> float:
-    wait = None if h.wait_days is None else h.wait_days / largest_wait if largest_wait else 0.0
-    parts = {
-        "wait": wait,
-        "quality": None if h.pca is None else 1 - h.pca,
-        "rework": h.rework,
-        "pain": min(h.pain_mentions / PAIN_SATURATION, 1.0) if pain_known else None,
-    }
-    known = [(HEAT_WEIGHTS[name], x) for name, x in parts.items() if x is not None]
-    weights = sum(weight for weight, _ in known)
-    return sum(weight * x for weight, x in known) / weights if weights else 0.0
-
-
 def analyse_path(
     workshop: Workshop,
     interviews: Sequence[Interview],
@@ -373,16 +227,14 @@ def analyse_path(
     named: bool = False,
 ) -> PathAnalysis:
     """The value-stream measures of the path, by the rules in this module's docstring."""
-    path = _Path(workshop, interviews, answers, bank, hours_per_day)
+    path = _Measures(workshop, interviews, answers, bank, hours_per_day)
     boundaries = path.boundaries()
     pcas = {b.receiver.name: path.median(b.taking_over, "receive_pca") for b in boundaries}
     stages = [path.stage(n, st, pcas.get(st.name)) for n, st in enumerate(workshop.stages, 1)]
     drafts = [
         path.handoff(b, stages[workshop.stages.index(b.receiver)], themes) for b in boundaries
     ]
-    largest = max((h.wait_days for h, _ in drafts if h.wait_days is not None), default=0.0)
-    heated = [h.model_copy(update={"heat": _heat(h, largest, heard)}) for h, heard in drafts]
-    handoffs = sorted(heated, key=lambda h: -h.heat)
+    handoffs = rank_by_heat(drafts)
     leads = [s.lead_days for s in stages if s.lead_days is not None]
     processed = [s.process_days for s in stages if s.process_days is not None]
     both = [
@@ -403,7 +255,7 @@ def analyse_path(
         title=workshop.title,
         hours_per_day=hours_per_day,
         stages=tuple(stages),
-        handoffs=tuple(handoffs),
+        handoffs=handoffs,
         lead_days=lead_days,
         process_days=sum(processed) if processed else None,
         flow_efficiency=sum(min(pt, lt) for pt, lt in both) / both_lead if both_lead else None,

@@ -3,11 +3,17 @@
 Computed by bot.workshop.core.analysis.metrics from the stored answers; read by the summary, the
 picture and the JSON export. All durations are in working days (8 hours unless the
 workshop says otherwise); fractions (flow efficiency, %C&A, rework) are 0..1.
+
+No sentence is kept here: what the analysis remarks on is a code with its values (a
+`Note`, a `GapKind`), and the summary's renderers put it into words from
+prompts/messages/ (the notes in notes.j2, one macro per `NoteKind`).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from pydantic import Field
 
 from bot.workshop.core.model import Frozen
 
@@ -30,6 +36,20 @@ class Quote(Frozen):
     text: str
 
 
+class NoteKind(StrEnum):
+    """What a note on a stage remarks; its words are the macro of that name in notes.j2."""
+
+    PT_OVER_LT = "pt_over_lt"  # hands-on time exceeds elapsed time
+    PT_SPREAD = "pt_spread"  # hands-on estimates more than 2x apart; context: low, high (days)
+
+
+class Note(Frozen):
+    """A remark about a stage's figures: its kind, and the values its words need."""
+
+    kind: NoteKind
+    context: dict[str, str | int | float] = Field(default_factory=dict)
+
+
 class StageMetrics(Frozen):
     position: int  # 1-based, in path order
     name: str
@@ -43,7 +63,7 @@ class StageMetrics(Frozen):
     rework: float | None  # how often work comes back, 0..1
     respondents: int  # people who gave any figure for the stage
     disagreement: tuple[Estimate, ...] = ()  # lead-time estimates more than 2x apart
-    notes: tuple[str, ...] = ()  # e.g. "hands-on time exceeds elapsed time"
+    notes: tuple[Note, ...] = ()  # e.g. hands-on time exceeds elapsed time
     quotes: tuple[Quote, ...] = ()  # what happens, what hurts, what it waits for
 
 
@@ -57,7 +77,7 @@ class Handoff(Frozen):
     sender_pca: float | None  # usable as sent, as the sender judges it (1 - comes back)
     rework: float | None
     pain_mentions: int
-    heat: float  # 0..1, see bot.workshop.core.analysis.metrics for the formula
+    heat: float  # 0..1, see bot.workshop.core.analysis.heat for the formula
     disputed: bool  # sender and receiver disagree by 25 points or more
     evidence: tuple[Quote, ...] = ()
 
@@ -85,10 +105,13 @@ class GapKind(StrEnum):
     MISSING_ROLE = "missing_role"
 
 
+FACILITATOR = "facilitator"  # the code for "ask the workshop's facilitator"
+
+
 class Gap(Frozen):
     kind: GapKind
     subject: str  # the stage, hand-off ("Design → Engineer") or role concerned
-    suggested_owner: str  # a role name, or "facilitator"
+    suggested_owner: str  # a role name, or FACILITATOR
 
 
 class Perception(Frozen):
