@@ -22,10 +22,17 @@ class Subcommand(StrEnum):
 
 
 class BlockId(StrEnum):
-    QUESTION = "question"
+    QUESTION = "question"  # "question:<question key>"
     UPSTREAM = "upstream"
     QUICK_ANSWERS = "quick_answers"
     ANSWERED = "answered"
+    NUDGE = "nudge"
+    NUDGE_ACTIONS = "nudge_actions"
+    HOME_RUN = "run"  # "run:<workshop id>": a running workshop's buttons on the Home tab
+
+    def keyed(self, key: str | int) -> str:
+        """The id of one of many such blocks; Slack allows 255 characters."""
+        return f"{self.value}:{key}"[:255]
 
 
 class ActionId(StrEnum):
@@ -43,6 +50,8 @@ class ActionId(StrEnum):
     CONFIRM_CANCEL = "confirm_cancel"
     CONFIRM_FORGET = "confirm_forget"
     NEVER_MIND = "never_mind"
+    NUDGE_SNOOZE = "nudge_snooze"
+    NUDGE_AWAY = "nudge_away"
 
     def numbered(self, index: int) -> str:
         return f"{self.value}:{index}"
@@ -58,6 +67,7 @@ class CallbackId(StrEnum):
     ANSWER_FORM = "answer_form"
     ASK_FORM = "ask_form"
     REVIEW_FORM = "review_form"
+    START_REFUSED = "start_refused"  # the set-up form, turned into why it cannot start
 
 
 class FormBlock(StrEnum):
@@ -84,9 +94,13 @@ class SetupBlock(StrEnum):
     CO_FACILITATORS = "co_facilitators"
     NAMED = "named"
     ROLE = "role"
+    EXTRA_ROLE = "extra_role"  # "extra_role:<slot>:name" and "extra_role:<slot>:people"
 
     def for_role(self, key: str) -> str:
         return f"{SetupBlock.ROLE.value}:{key}"
+
+    def for_extra_role(self, slot: int, part: str) -> str:
+        return f"{SetupBlock.EXTRA_ROLE.value}:{slot}:{part}"
 
 
 # Every input in the set-up form uses this action id; blocks tell them apart.

@@ -82,7 +82,7 @@ async def answer(services: Services, messenger: FakeMessenger, user_id: str, *, 
             team_id=TEAM,
             user_id=user_id,
             text=answer_for(asked[-1].question.kind),
-            message_ts=f"{user_id}.{next(MESSAGE_NUMBERS)}",
+            delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{next(MESSAGE_NUMBERS)}",
         )
         if len(messenger.questions_to(user_id)) == before:
             return

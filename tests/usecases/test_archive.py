@@ -90,7 +90,10 @@ async def reply(
     text = REPLIES.get(question.key) or BY_KIND.get(question.kind.value, "we talk it over a lot")
     clock.advance(minutes=7)
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id=user_id, text=text, message_ts=f"{user_id}.{len(asked)}"
+        team_id=TEAM,
+        user_id=user_id,
+        text=text,
+        delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{len(asked)}",
     )
     return len(messenger.questions_to(user_id)) > len(asked)
 
@@ -122,7 +125,7 @@ async def run_workshop(
     for _ in range(3):
         await reply(services.answers, messenger, clock, "UENG")
     await services.answers.handle_direct_message(
-        team_id=TEAM, user_id="UENG", text="pause", message_ts="UENG.pause"
+        team_id=TEAM, user_id="UENG", text="pause", delivery_key=f"message:{TEAM}:UENG:UENG.pause"
     )
 
 

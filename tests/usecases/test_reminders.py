@@ -170,7 +170,10 @@ async def test_snoozing_moves_the_nudge_to_tomorrow_within_working_hours(
     interview_id = messenger.nudges_to("UPO")[0][1].interview_id
     clock.current = utc(2026, 11, 6, 15, 30)
     notice = await services.reminders.snooze(
-        team_id=TEAM, user_id="UPO", interview_id=interview_id, action_key="snooze:1"
+        team_id=TEAM,
+        user_id="UPO",
+        interview_id=interview_id,
+        delivery_key=f"action:{TEAM}:UPO:snooze:1",
     )
     assert notice.kind is ReminderNoticeKind.SNOOZED
     assert notice.context["until_text"] == "2026-11-09 09:00"  # 24 h on is Saturday: Monday
@@ -190,11 +193,14 @@ async def test_away_until_a_day_means_no_nudge_before_that_days_working_hours(
     clock.current = utc(2026, 11, 2, 10, 0)
     await start(services, ("product", "ULA"), ("eng", "UENG"))
     past = await services.reminders.away_until(
-        team_id=TEAM, user_id="ULA", day=date(2026, 11, 2), action_key="away:0"
+        team_id=TEAM, user_id="ULA", day=date(2026, 11, 2), delivery_key=f"action:{TEAM}:ULA:away:0"
     )
     assert past.kind is ReminderNoticeKind.AWAY_DATE_PASSED
     notice = await services.reminders.away_until(
-        team_id=TEAM, user_id="ULA", day=date(2026, 11, 10), action_key="away:1"
+        team_id=TEAM,
+        user_id="ULA",
+        day=date(2026, 11, 10),
+        delivery_key=f"action:{TEAM}:ULA:away:1",
     )
     assert notice.kind is ReminderNoticeKind.AWAY
     assert notice.context["until_text"] == "2026-11-10 09:00"

@@ -67,7 +67,7 @@ async def answer_everything(
             team_id=TEAM,
             user_id=user_id,
             text=answer_for(prompt.question.kind),
-            message_ts=f"{user_id}.{answered}",
+            delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{answered}",
         )
 
 
@@ -124,7 +124,10 @@ async def test_a_redelivered_message_is_stored_once_and_answered_once(
     )
     for _ in range(2):
         await interviewer.handle_direct_message(
-            team_id=TEAM, user_id="UPO", text="an idea appears", message_ts="1.1"
+            team_id=TEAM,
+            user_id="UPO",
+            text="an idea appears",
+            delivery_key=f"message:{TEAM}:UPO:1.1",
         )
     assert len(messenger.questions_to("UPO")) == 2
     async with database.transaction() as session:
@@ -148,7 +151,10 @@ async def test_concurrent_replies_each_answer_one_question(
     await asyncio.gather(
         *(
             interviewer.handle_direct_message(
-                team_id=TEAM, user_id="UPO", text=f"a full reply {n}", message_ts=f"2.{n}"
+                team_id=TEAM,
+                user_id="UPO",
+                text=f"a full reply {n}",
+                delivery_key=f"message:{TEAM}:UPO:2.{n}",
             )
             for n in range(2)
         )
@@ -176,10 +182,13 @@ async def test_an_unreadable_duration_is_asked_again_not_stored(
     while (asked := messenger.questions_to("UPO")[-1]).question.kind is not QuestionKind.DURATION:
         n += 1
         await interviewer.handle_direct_message(
-            team_id=TEAM, user_id="UPO", text="a full answer here", message_ts=f"3.{n}"
+            team_id=TEAM,
+            user_id="UPO",
+            text="a full answer here",
+            delivery_key=f"message:{TEAM}:UPO:3.{n}",
         )
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="it varies a lot", message_ts="3.9"
+        team_id=TEAM, user_id="UPO", text="it varies a lot", delivery_key=f"message:{TEAM}:UPO:3.9"
     )
     again = messenger.questions_to("UPO")[-1]
     assert again.retry
@@ -195,11 +204,13 @@ async def test_an_unreadable_duration_is_asked_again_not_stored(
 async def test_strangers_and_waiting_participants_are_told_why_nothing_is_asked(
     service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
-    await interviewer.handle_direct_message(team_id=TEAM, user_id="UX", text="hi", message_ts="4.1")
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UX", text="hi", delivery_key=f"message:{TEAM}:UX:4.1"
+    )
     assert messenger.notices_to("UX")[-1].kind is NoticeKind.STRANGER
     await service.start_workshop(start_request(("product", ("UPO",)), ("eng", ("UENG",))))
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UENG", text="hi", message_ts="4.2"
+        team_id=TEAM, user_id="UENG", text="hi", delivery_key=f"message:{TEAM}:UENG:4.2"
     )
     assert messenger.notices_to("UENG")[-1].kind is NoticeKind.NOTHING_PENDING
 
@@ -219,7 +230,7 @@ async def test_a_question_that_failed_to_send_goes_out_after_a_restart(
     messenger.fail_next_question = True
     with pytest.raises(ConnectionError):
         await interviewer.handle_direct_message(
-            team_id=TEAM, user_id="UPO", text="idea", message_ts="5.1"
+            team_id=TEAM, user_id="UPO", text="idea", delivery_key=f"message:{TEAM}:UPO:5.1"
         )
     assert len(messenger.questions_to("UPO")) == 1
     assert await services.asking.resume_unsent_prompts() == 1
@@ -294,12 +305,12 @@ async def test_a_vague_answer_earns_one_request_for_an_example(
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="stuff", message_ts="6.1"
+        team_id=TEAM, user_id="UPO", text="stuff", delivery_key=f"message:{TEAM}:UPO:6.1"
     )
     probe = messenger.questions_to("UPO")[-1]
     assert probe.question.key == "Idea.what_happens.example"
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="meh", message_ts="6.2"
+        team_id=TEAM, user_id="UPO", text="meh", delivery_key=f"message:{TEAM}:UPO:6.2"
     )
     assert messenger.questions_to("UPO")[-1].question.key == "Idea.needs"
 
@@ -312,12 +323,12 @@ async def test_pause_holds_questions_and_resume_asks_again(
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="pause", message_ts="7.1"
+        team_id=TEAM, user_id="UPO", text="pause", delivery_key=f"message:{TEAM}:UPO:7.1"
     )
     assert messenger.notices_to("UPO")[-1].kind is NoticeKind.PAUSED
     assert await services.asking.resume_unsent_prompts() == 0
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="Resume", message_ts="7.2"
+        team_id=TEAM, user_id="UPO", text="Resume", delivery_key=f"message:{TEAM}:UPO:7.2"
     )
     assert messenger.notices_to("UPO")[-1].kind is NoticeKind.RESUMED
     asked = messenger.questions_to("UPO")
@@ -339,7 +350,7 @@ async def test_a_quick_answer_counts_once_and_a_stale_click_is_ignored(
             interview_id=first.interview_id,
             question_key=first.question.key,
             text="skip",
-            action_key=action,
+            delivery_key=f"action:{TEAM}:UPO:{action}",
         )
     async with database.transaction() as session:
         workshop = await workshops.get_latest_workshop(session)
@@ -363,6 +374,6 @@ async def test_a_long_wait_earns_the_waiting_for_probe(
         assert n < 20, "the waiting_for probe was never asked"
         text = replies.get(asked.question.base_key, "a proper long answer")
         await interviewer.handle_direct_message(
-            team_id=TEAM, user_id="UPO", text=text, message_ts=f"8.{n}"
+            team_id=TEAM, user_id="UPO", text=text, delivery_key=f"message:{TEAM}:UPO:8.{n}"
         )
     assert asked.question.key == "Idea.waiting_for"

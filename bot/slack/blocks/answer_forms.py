@@ -1,5 +1,5 @@
 """Forms for answering: one question at a time, handing a question to a colleague, and
-reviewing every answer. Pure builders and readers of Slack view JSON."""
+reviewing every answer. Pure builders of Slack view JSON, and readers of the submissions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from bot.rendering import Renderer
 from bot.slack.blocks.messages import Block, context, plain, section
 from bot.slack.ids import SETUP_INPUT, CallbackId, FormBlock
+from bot.slack.payloads import ViewSubmission
 from bot.workshop.core.interview import Interpretation, interpret_text
 from bot.workshop.core.model import Frozen
 from bot.workshop.core.questions import Question, QuestionKind
@@ -144,32 +145,32 @@ def build_review_form(review: Review, renderer: Renderer) -> dict[str, Any]:
     )
 
 
-def _value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    values = (view.get("state") or {}).get("values") or {}
-    return dict((values.get(block_id) or {}).get(SETUP_INPUT) or {})
+def _value(submission: ViewSubmission, block_id: str) -> dict[str, Any]:
+    return dict(submission.values.get(block_id, {}).get(SETUP_INPUT) or {})
 
 
-def read_answer_form(view: dict[str, Any]) -> tuple[AnswerFormState, str, Interpretation]:
-    state = AnswerFormState.model_validate_json(view.get("private_metadata") or "{}")
-    text = str(_value(view, FormBlock.ANSWER).get("value") or "")
+def read_answer_form(
+    submission: ViewSubmission,
+) -> tuple[AnswerFormState, str, Interpretation]:
+    state = AnswerFormState.model_validate_json(submission.private_metadata or "{}")
+    text = str(_value(submission, FormBlock.ANSWER).get("value") or "")
     return state, text, interpret_text(state.kind, text)
 
 
-def read_ask_form(view: dict[str, Any]) -> tuple[AnswerFormState, str]:
-    state = AnswerFormState.model_validate_json(view.get("private_metadata") or "{}")
-    return state, str(_value(view, FormBlock.COLLEAGUE).get("selected_user") or "")
+def read_ask_form(submission: ViewSubmission) -> tuple[AnswerFormState, str]:
+    state = AnswerFormState.model_validate_json(submission.private_metadata or "{}")
+    return state, str(_value(submission, FormBlock.COLLEAGUE).get("selected_user") or "")
 
 
 def read_review_form(
-    view: dict[str, Any],
+    submission: ViewSubmission,
 ) -> tuple[ReviewFormState, dict[str, tuple[str, Interpretation]], dict[str, str]]:
     """Every edit read as its kind of answer, and the kind of each unreadable one by block."""
-    state = ReviewFormState.model_validate_json(view.get("private_metadata") or "{}")
-    values = (view.get("state") or {}).get("values") or {}
+    state = ReviewFormState.model_validate_json(submission.private_metadata or "{}")
     kinds = {kind.value[:1]: kind for kind in QuestionKind}
     edits: dict[str, tuple[str, Interpretation]] = {}
     unreadable: dict[str, str] = {}
-    for block_id, entry in values.items():
+    for block_id, entry in submission.values.items():
         prefix, _, rest = str(block_id).partition(":")
         kind_letter, _, key = rest.partition(":")
         if prefix != FormBlock.ANSWER or kind_letter not in kinds:

@@ -134,7 +134,7 @@ def build_question_message(
                 stage=prompt.question.stage or "",
                 text=Mrkdwn(question_text),
             ),
-            block_id=f"{BlockId.QUESTION}:{prompt.question.key}"[:255],
+            block_id=BlockId.QUESTION.keyed(prompt.question.key),
         )
     )
     if answered is not None:

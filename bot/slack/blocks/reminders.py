@@ -1,26 +1,12 @@
-"""Block Kit for reminders: the nudge with its "snooze" button and "away until" picker.
-
-The ids live here, beside the only builder and listener that use them.
-"""
+"""Block Kit for reminders: the nudge with its "snooze" button and "away until" picker."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from bot.rendering import Renderer
 from bot.slack.blocks.messages import Block, SlackMessage, fit, plain, section
+from bot.slack.ids import ActionId, BlockId
 from bot.workshop.core.model import Frozen
 from bot.workshop.ports import Nudge
-
-
-class ReminderBlockId(StrEnum):
-    NUDGE = "nudge"
-    NUDGE_ACTIONS = "nudge_actions"
-
-
-class ReminderActionId(StrEnum):
-    SNOOZE = "nudge_snooze"
-    AWAY = "nudge_away"
 
 
 class NudgeRef(Frozen):
@@ -41,22 +27,22 @@ def build_nudge_message(nudge: Nudge, renderer: Renderer) -> SlackMessage:
         answered=nudge.roles_answered,
         total=nudge.roles_total,
     )
-    blocks: list[Block] = [section(text, block_id=ReminderBlockId.NUDGE)]
+    blocks: list[Block] = [section(text, block_id=BlockId.NUDGE)]
     if nudge.number < nudge.limit:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": ReminderBlockId.NUDGE_ACTIONS,
+                "block_id": BlockId.NUDGE_ACTIONS,
                 "elements": [
                     {
                         "type": "button",
-                        "action_id": ReminderActionId.SNOOZE,
+                        "action_id": ActionId.NUDGE_SNOOZE,
                         "text": plain(fit(renderer.message("reminders.snooze_button"), 75)),
                         "value": NudgeRef(interview_id=nudge.interview_id).model_dump_json(),
                     },
                     {
                         "type": "datepicker",
-                        "action_id": ReminderActionId.AWAY,
+                        "action_id": ActionId.NUDGE_AWAY,
                         "placeholder": plain(
                             fit(renderer.message("reminders.away_placeholder"), 150)
                         ),

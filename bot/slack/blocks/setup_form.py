@@ -1,16 +1,18 @@
 """The /p2p start set-up form: built from the template, read back into a request.
 
-Pure: Slack view JSON in and out, no calls.
+Pure: the submitted form (a typed ViewSubmission) in, Slack view JSON out, no calls.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from bot.rendering import Renderer
-from bot.slack.blocks.messages import Block, context, plain
+from bot.slack.blocks.messages import Block, context, plain, section
 from bot.slack.ids import SETUP_INPUT, CallbackId, SetupBlock
+from bot.slack.payloads import ViewSubmission
 from bot.workshop.core.errors import WorkshopError
 from bot.workshop.core.model import Frozen, InterviewMode, WorkshopDetails
 from bot.workshop.core.planning import (
@@ -185,12 +187,22 @@ EXTRA_ROLE_SLOTS = 2
 
 
 def extra_role_block(slot: int, part: str) -> str:
-    return f"extra_role:{slot}:{part}"
+    return SetupBlock.EXTRA_ROLE.for_extra_role(slot, part)
 
 
-def _extra_role_blocks(view: dict[str, Any]) -> dict[str, str]:
+def build_start_refused(refusal: str, renderer: Renderer) -> dict[str, Any]:
+    """The set-up form once the workshop turns out not to be startable: why, and no Start."""
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.START_REFUSED,
+        "title": plain(renderer.message("setup.title")),
+        "close": plain(renderer.message("setup.refused_close")),
+        "blocks": [section(refusal)],
+    }
+
+
+def _extra_role_blocks(values: Mapping[str, Any]) -> dict[str, str]:
     """ "role:<key>" of each role the facilitator added → its people block in the form."""
-    values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
     found: dict[str, str] = {}
     for slot in range(1, EXTRA_ROLE_SLOTS + 1):
         name = str(_value(values, extra_role_block(slot, "name")).get("value") or "").strip()
@@ -199,14 +211,14 @@ def _extra_role_blocks(view: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+def _value(values: Mapping[str, Any], block_id: str) -> dict[str, Any]:
     return dict((values.get(block_id) or {}).get(SETUP_INPUT) or {})
 
 
-def read_setup_form(view: dict[str, Any], template: PathTemplate, user_id: str) -> StartRequest:
+def read_setup_form(submission: ViewSubmission, template: PathTemplate) -> StartRequest:
     """The request a submitted form makes; the form's own shape is trusted to Slack."""
-    state = SetupState.model_validate_json(view.get("private_metadata") or "{}")
-    values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+    state = SetupState.model_validate_json(submission.private_metadata or "{}")
+    values = submission.values
 
     def text(block: SetupBlock, default: str = "") -> str:
         return str(_value(values, block).get("value") or default).strip()
@@ -247,7 +259,7 @@ def read_setup_form(view: dict[str, Any], template: PathTemplate, user_id: str) 
     return StartRequest(
         team_id=state.team_id,
         channel_id=state.channel_id,
-        user_id=user_id,
+        user_id=submission.user_id,
         title=text(SetupBlock.TITLE) or "Our path to production",
         roles=roles,
         mode=mode,
@@ -261,12 +273,12 @@ def form_errors(
     problems: list[WorkshopError],
     renderer: Renderer,
     template: PathTemplate,
-    view: dict[str, Any] | None = None,
+    submission: ViewSubmission | None = None,
 ) -> dict[str, str]:
     """Each problem beside its field, the first per field; Slack shows them inline."""
     first_role = SetupBlock.ROLE.for_role(template.roles[0].key)
-    inputs = {b.get("block_id") for b in (view or {}).get("blocks", []) if b.get("type") == "input"}
-    extra = _extra_role_blocks(view or {})
+    inputs = submission.input_blocks if submission else frozenset()
+    extra = _extra_role_blocks(submission.values if submission else {})
     errors: dict[str, str] = {}
     for problem in problems:
         field = problem.field or SetupBlock.TITLE

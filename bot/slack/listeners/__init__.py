@@ -14,7 +14,7 @@ def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) ->
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
     events.register(app, services.answers, renderer)
-    events.register_lifecycle(app, services.lifecycle, renderer)
+    events.register_lifecycle(app, services.lifecycle)
     reminders.register(app, services.reminders, renderer)
     home.register(app, services, renderer)
     errors.register(app, renderer)

@@ -19,6 +19,7 @@ from bot.slack.blocks.answer_forms import (
 from bot.slack.blocks.messages import QuickAnswer
 from bot.slack.ids import ActionId
 from bot.slack.listeners.errors import reporting_errors
+from bot.slack.payloads import BlockAction
 from bot.workshop.bootstrap import Services
 from bot.workshop.core.questions import Question
 from bot.workshop.usecases.answer import AnswerRecorder
@@ -31,52 +32,55 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     @app.action(re.compile(ActionId.QUICK_ANSWER.pattern))
     @app.action(ActionId.QUICK_ANSWER_PICK)
     async def handle_quick_answer(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            await record_quick_answer(interviewer, body, action)
+        click = BlockAction.parse(body)
+        async with reporting_errors(click, client=client, renderer=renderer):
+            await record_quick_answer(interviewer, click)
 
     @app.action(ActionId.ANSWER_IN_FORM)
     @app.action(ActionId.ASK_SOMEONE)
     @app.action(ActionId.ANSWER_FOR_COLLEAGUE)
     async def handle_question_form(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            form = await question_form(revisions, renderer, action, str(body["user"]["id"]))
-            await client.views_open(trigger_id=body["trigger_id"], view=form)
+        click = BlockAction.parse(body)
+        async with reporting_errors(click, client=client, renderer=renderer):
+            form = await question_form(revisions, renderer, click)
+            await client.views_open(trigger_id=click.trigger_id, view=form)
 
     @app.action(ActionId.REVIEW_ANSWERS)
     async def handle_review_answers(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            review = await revisions.review(
-                team_id=str((body.get("team") or {}).get("id", "")),
-                user_id=str(body["user"]["id"]),
+        click = BlockAction.parse(body)
+        async with reporting_errors(click, client=client, renderer=renderer):
+            review = await revisions.review(team_id=click.team_id, user_id=click.user_id)
+            await client.views_open(
+                trigger_id=click.trigger_id, view=build_review_form(review, renderer)
             )
-            form = build_review_form(review, renderer)
-            await client.views_open(trigger_id=body["trigger_id"], view=form)
 
 
 async def question_form(
-    revisions: Revisions, renderer: Renderer, action: dict[str, Any], user_id: str
+    revisions: Revisions, renderer: Renderer, click: BlockAction
 ) -> dict[str, Any]:
     """The form a question button opens: answer it, hand it on, or answer for a colleague."""
-    choice = QuickAnswer.model_validate_json(action.get("value") or "{}")
-    handed = action["action_id"] == ActionId.ANSWER_FOR_COLLEAGUE
+    choice = QuickAnswer.model_validate_json(click.value or "{}")
+    handed = click.action_id == ActionId.ANSWER_FOR_COLLEAGUE
     if handed:
         question = await revisions.handed_question(
-            colleague_id=user_id,
+            colleague_id=click.user_id,
             interview_id=choice.interview_id,
             question_key=choice.question_key,
         )
     else:
         question = await revisions.own_question(
-            user_id=user_id, interview_id=choice.interview_id, question_key=choice.question_key
+            user_id=click.user_id,
+            interview_id=choice.interview_id,
+            question_key=choice.question_key,
         )
     state = AnswerFormState(
         interview_id=choice.interview_id,
@@ -85,7 +89,7 @@ async def question_form(
         handed=handed,
     )
     text = question_text(question, renderer)
-    if action["action_id"] == ActionId.ASK_SOMEONE:
+    if click.action_id == ActionId.ASK_SOMEONE:
         return build_ask_form(text, renderer, state)
     return build_answer_form(question, text, renderer, state)
 
@@ -96,16 +100,13 @@ def question_text(question: Question, renderer: Renderer) -> str:
     )
 
 
-async def record_quick_answer(
-    interviewer: AnswerRecorder, body: dict[str, Any], action: dict[str, Any]
-) -> None:
-    raw = action.get("value") or (action.get("selected_option") or {}).get("value")
-    choice = QuickAnswer.model_validate_json(raw or "{}")
+async def record_quick_answer(interviewer: AnswerRecorder, click: BlockAction) -> None:
+    choice = QuickAnswer.model_validate_json(click.value or "{}")
     await interviewer.answer_from_button(
-        team_id=str((body.get("team") or {}).get("id", "")),
-        user_id=str(body["user"]["id"]),
+        team_id=click.team_id,
+        user_id=click.user_id,
         interview_id=choice.interview_id,
         question_key=choice.question_key,
         text=choice.text,
-        action_key=f"{action.get('action_id')}:{action.get('action_ts')}",
+        delivery_key=click.delivery_key,
     )

@@ -19,6 +19,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
+from bot.slack.payloads import Delivery
 from bot.workshop.core.errors import WorkshopError
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,8 @@ def describe_error(error: Exception, renderer: Renderer) -> str:
 
 async def report_error(
     error: Exception,
+    delivery: Delivery,
     *,
-    body: dict[str, Any],
     client: AsyncWebClient,
     renderer: Renderer,
     respond: AsyncRespond | None = None,
@@ -44,17 +45,13 @@ async def report_error(
     """Tell the person who acted, where they acted: ephemeral in a channel, else by DM."""
     text = describe_error(error, renderer)
     try:
-        if respond is not None and body.get("response_url"):
+        if respond is not None and delivery.response_url:
             await respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        event = body.get("event") or {}
-        user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
-        channel = (
-            body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
-        )
+        user, channel = delivery.user_id, delivery.channel_id
         if not user:
             return
-        if channel and event.get("channel_type") != "im" and not channel.startswith("D"):
+        if channel and not delivery.in_dm:
             await client.chat_postEphemeral(channel=channel, user=user, text=text)
             return
         if not channel:  # a form submission: tell them in their DM with the bot
@@ -67,8 +64,8 @@ async def report_error(
 
 @asynccontextmanager
 async def reporting_errors(
+    delivery: Delivery,
     *,
-    body: dict[str, Any],
     client: AsyncWebClient,
     renderer: Renderer,
     respond: AsyncRespond | None = None,
@@ -77,7 +74,16 @@ async def reporting_errors(
     try:
         yield
     except Exception as error:
-        await report_error(error, body=body, client=client, renderer=renderer, respond=respond)
+        await report_error(error, delivery, client=client, renderer=renderer, respond=respond)
+
+
+@asynccontextmanager
+async def logging_errors(what: str, delivery: Delivery) -> AsyncIterator[None]:
+    """Around the work on an event nobody is waiting on: errors are logged, not raised."""
+    try:
+        yield
+    except Exception:
+        logger.exception("could not %s (team %s)", what, delivery.team_id)
 
 
 def register(app: AsyncApp, renderer: Renderer) -> None:
@@ -88,4 +94,5 @@ def register(app: AsyncApp, renderer: Renderer) -> None:
         client: AsyncWebClient,
         respond: AsyncRespond | None = None,
     ) -> None:
-        await report_error(error, body=body, client=client, renderer=renderer, respond=respond)
+        delivery = Delivery.parse(body)
+        await report_error(error, delivery, client=client, renderer=renderer, respond=respond)

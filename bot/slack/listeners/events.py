@@ -1,70 +1,52 @@
-"""Events API listeners: direct messages to the bot."""
+"""Events API listeners: direct messages to the bot, and the app or a person leaving.
+
+Slack needs no acknowledgement from these (Bolt answers at once), and nobody waits on
+the lifecycle events: their errors are logged.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
-from bot.slack.listeners.errors import reporting_errors
+from bot.slack.listeners.errors import logging_errors, reporting_errors
+from bot.slack.payloads import AppRemoved, DirectMessage, UserChange
 from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.lifecycle import Lifecycle
 
-logger = logging.getLogger(__name__)
 
-# Message subtypes that are not somebody typing an answer.
-IGNORED_SUBTYPES = frozenset(
-    {"message_changed", "message_deleted", "bot_message", "channel_join", "message_replied"}
-)
-
-
-def unescape_message_text(text: str) -> str:
-    """Slack escapes &, < and > in what people type; store what they actually typed."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle, renderer: Renderer) -> None:
+def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle) -> None:
     @app.event("app_uninstalled")
     @app.event("tokens_revoked")
     async def handle_app_removed(body: dict[str, Any]) -> None:
-        tokens = (body.get("event") or {}).get("tokens") or {}
-        if body["event"]["type"] == "tokens_revoked" and not tokens.get("bot"):
+        removed = AppRemoved.parse(body)
+        if not removed.stops_the_bot:
             return  # only user tokens went: the bot still works
-        try:
-            await lifecycle.app_removed(team_id=str(body.get("team_id", "")))
-        except Exception:
-            logger.exception("could not stop the workshops of %s", body.get("team_id"))
+        async with logging_errors("stop the workshops", removed):
+            await lifecycle.app_removed(team_id=removed.team_id)
 
     @app.event("user_change")
-    async def handle_user_change(
-        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        user = event.get("user") or {}
-        if not user.get("deleted"):
+    async def handle_user_change(body: dict[str, Any]) -> None:
+        change = UserChange.parse(body)
+        if not change.deleted:
             return
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            await lifecycle.person_deactivated(
-                team_id=str(body.get("team_id") or user.get("team_id", "")),
-                user_id=str(user["id"]),
-            )
+        async with logging_errors("skip a deactivated person", change):
+            await lifecycle.person_deactivated(team_id=change.team_id, user_id=change.user_id)
 
 
 def register(app: AsyncApp, interviewer: AnswerRecorder, renderer: Renderer) -> None:
     @app.event("message")
-    async def handle_direct_message(
-        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        if event.get("channel_type") != "im" or event.get("bot_id"):
+    async def handle_direct_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+        message = DirectMessage.parse(body)
+        if not message.typed_by_a_person:
             return
-        if event.get("subtype") in IGNORED_SUBTYPES or not event.get("user"):
-            return
-        async with reporting_errors(body=body, client=client, renderer=renderer):
+        async with reporting_errors(message, client=client, renderer=renderer):
             await interviewer.handle_direct_message(
-                team_id=str(body.get("team_id") or event.get("team", "")),
-                user_id=str(event["user"]),
-                text=unescape_message_text(str(event.get("text", ""))),
-                message_ts=str(event["ts"]),
+                team_id=message.team_id,
+                user_id=message.user_id,
+                text=message.text,
+                delivery_key=message.delivery_key,
             )

@@ -14,47 +14,56 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.slack.blocks.messages import build_text_message
-from bot.slack.blocks.reminders import NudgeRef, ReminderActionId
+from bot.slack.blocks.reminders import NudgeRef
+from bot.slack.ids import ActionId
 from bot.slack.listeners.errors import reporting_errors
+from bot.slack.payloads import BlockAction
 from bot.workshop.ports import ReminderNotice
 from bot.workshop.usecases.remind import Reminders
 
 
 def register(app: AsyncApp, reminders: Reminders, renderer: Renderer) -> None:
-    @app.action(ReminderActionId.SNOOZE)
-    @app.action(ReminderActionId.AWAY)
-    async def handle_nudge_action(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: AsyncRespond,
-        client: AsyncWebClient,
+    @app.action(ActionId.NUDGE_SNOOZE)
+    async def handle_snooze(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        if action.get("type") == "datepicker" and not action.get("selected_date"):
+        click = BlockAction.parse(body)
+        async with reporting_errors(click, client=client, renderer=renderer):
+            await replace_nudge(respond, await snooze(reminders, click), renderer)
+
+    @app.action(ActionId.NUDGE_AWAY)
+    async def handle_away(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        click = BlockAction.parse(body)
+        day = click.selected_date
+        if day is None:
             return  # the date was cleared: nothing asked yet
-        async with reporting_errors(body=body, client=client, renderer=renderer):
-            notice = await run_nudge_action(reminders, body, action)
-            text = renderer.message(f"reminders.{notice.kind.value}", **notice.context)
-            await respond(replace_original=True, **build_text_message(text).as_kwargs())
+        async with reporting_errors(click, client=client, renderer=renderer):
+            await replace_nudge(respond, await away_until(reminders, click, day), renderer)
 
 
-async def run_nudge_action(
-    reminders: Reminders, body: dict[str, Any], action: dict[str, Any]
-) -> ReminderNotice:
-    team_id = str((body.get("team") or {}).get("id", ""))
-    user_id = str(body["user"]["id"])
-    action_key = f"{action.get('action_id')}:{action.get('action_ts')}"
-    if action.get("action_id") == ReminderActionId.SNOOZE:
-        return await reminders.snooze(
-            team_id=team_id,
-            user_id=user_id,
-            interview_id=NudgeRef.model_validate_json(action.get("value") or "{}").interview_id,
-            action_key=action_key,
-        )
+async def replace_nudge(respond: AsyncRespond, notice: ReminderNotice, renderer: Renderer) -> None:
+    """The nudge gives way to what was done, so its buttons cannot be used twice."""
+    text = renderer.message(f"reminders.{notice.kind.value}", **notice.context)
+    await respond(replace_original=True, **build_text_message(text).as_kwargs())
+
+
+async def snooze(reminders: Reminders, click: BlockAction) -> ReminderNotice:
+    return await reminders.snooze(
+        team_id=click.team_id,
+        user_id=click.user_id,
+        interview_id=NudgeRef.model_validate_json(click.value or "{}").interview_id,
+        delivery_key=click.delivery_key,
+    )
+
+
+async def away_until(reminders: Reminders, click: BlockAction, day: date) -> ReminderNotice:
     return await reminders.away_until(
-        team_id=team_id,
-        user_id=user_id,
-        day=date.fromisoformat(str(action.get("selected_date"))),
-        action_key=action_key,
+        team_id=click.team_id,
+        user_id=click.user_id,
+        day=day,
+        delivery_key=click.delivery_key,
     )

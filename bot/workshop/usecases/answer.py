@@ -54,21 +54,20 @@ class AnswerRecorder:
     # -- replies ---------------------------------------------------------------------------
 
     async def handle_direct_message(
-        self, *, team_id: str, user_id: str, text: str, message_ts: str
+        self, *, team_id: str, user_id: str, text: str, delivery_key: str
     ) -> None:
         """A participant typed in the bot's DM: a command word, or an answer."""
         word = text.strip().casefold().rstrip(".!")
-        key = f"message:{team_id}:{user_id}:{message_ts}"
         if word in DM_COMMANDS:
-            await self._dm_command(team_id=team_id, user_id=user_id, word=word, key=key)
+            await self._dm_command(team_id=team_id, user_id=user_id, word=word, key=delivery_key)
             return
         await self._answer_with_retries(
-            team_id=team_id, user_id=user_id, text=text, key=key, expected=None
+            team_id=team_id, user_id=user_id, text=text, key=delivery_key, expected=None
         )
 
     async def answer_from_button(
         self, *, team_id: str, user_id: str, interview_id: int, question_key: str, text: str,
-        action_key: str,
+        delivery_key: str,
     ) -> bool:  # fmt: skip
         """A quick-answer button or the answer form: stored like typed text, if that
         question is still open. True when it was stored."""
@@ -76,7 +75,7 @@ class AnswerRecorder:
             team_id=team_id,
             user_id=user_id,
             text=text,
-            key=f"action:{team_id}:{user_id}:{action_key}",
+            key=delivery_key,
             expected=(interview_id, question_key),
         )
 
@@ -88,7 +87,7 @@ class AnswerRecorder:
         interview_id: int,
         question_key: str,
         colleague_id: str,
-        action_key: str,
+        delivery_key: str,
     ) -> None:
         """ "Not my stage": the question goes to a colleague, and the interview moves on."""
         if colleague_id == user_id:
@@ -97,7 +96,7 @@ class AnswerRecorder:
             team_id=team_id,
             user_id=user_id,
             text="",
-            key=f"handover:{team_id}:{user_id}:{action_key}",
+            key=f"handover:{delivery_key}",  # apart from any answer under the same key
             expected=(interview_id, question_key),
             reading=Interpretation(accepted=True, parsed={"delegated_to": colleague_id}),
         )

@@ -198,7 +198,7 @@ class Reminders:
     # -- what people ask for -----------------------------------------------------------------
 
     async def snooze(
-        self, *, team_id: str, user_id: str, interview_id: int, action_key: str
+        self, *, team_id: str, user_id: str, interview_id: int, delivery_key: str
     ) -> ReminderNotice:
         """Snooze until tomorrow: the nudge comes again 24 hours from now, or at the next
         start of their working hours after that."""
@@ -212,14 +212,14 @@ class Reminders:
             interview_id=interview_id,
             until=until,
             zone_name=person.time_zone or "UTC",
-            key=f"action:{team_id}:{user_id}:{action_key}",
+            key=delivery_key,
         )
         if not moved:
             return ReminderNotice(kind=ReminderNoticeKind.NOTHING_TO_SNOOZE)
         return _moved_notice(ReminderNoticeKind.SNOOZED, until, zone)
 
     async def away_until(
-        self, *, team_id: str, user_id: str, day: date, action_key: str
+        self, *, team_id: str, user_id: str, day: date, delivery_key: str
     ) -> ReminderNotice:
         """Away until ``day``: no nudge before the start of their working hours that day."""
         person = await self.directory.person(user_id)
@@ -234,7 +234,7 @@ class Reminders:
             interview_id=None,
             until=until,
             zone_name=person.time_zone or "UTC",
-            key=f"action:{team_id}:{user_id}:{action_key}",
+            key=delivery_key,
         )
         if not moved:
             return ReminderNotice(kind=ReminderNoticeKind.NOTHING_TO_SNOOZE)
