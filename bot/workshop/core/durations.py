@@ -1,10 +1,14 @@
 """Read durations and percentages from the free text people type in Slack.
 
+(A little over the house limit of ~400 lines: most of it is this docstring, the one place
+that states what every phrasing means.)
+
 People answer "how long does a change wait for approval?" or "how often is what you receive
 complete and accurate?" in their own words, often on a phone. `parse_duration` and
 `parse_percent` turn an answer into a range, into `Unknown` when the person says they do not
 know, or into None when the text cannot be understood: the caller then asks again with
-examples. The parser never makes up a figure that was not written.
+examples. The parser never makes up a figure that was not written. The words it knows, and
+what each means, are listed in `bot.workshop.core.duration_words`.
 
 Durations
 - An amount and a unit: "3d", "1.5 hrs", "90 mins", "2weeks", "1 mo", "a fortnight" (2
@@ -13,14 +17,19 @@ Durations
 - Amounts in words: a/an/one 1, half 0.5, quarter 0.25, couple 2, dozen 12, few 2-4,
   several 3-6; "1 1/2", "1½", "one and a half", "a day and a half", "1h30".
 - Ranges: "2-3 weeks", "2 to 3 weeks", "3 or 4 days", "between 2 and 4 days", "an hour or
-  two". When the ends have different units ("2 days - 1 week"), both are expressed in the
-  smaller unit, as is a sum ("1 week and 2 days", "1h30").
+  two".
+- Compounds and ranges, one rule: a sum ("5 weeks and 2 days", "3 weeks plus 2 days",
+  "2 weeks, 3 days", "2 weeks 3 days", "1h30") is the sum of its parts, and the ends of a
+  range ("2 days - 1 week") are read alike, each part converted as the simple form is read
+  in working days: unless "calendar" is stated, 8 hours a day, 5 days a week, 21 days a
+  month. The result is in the smallest unit named and keeps its basis stated or unstated
+  as the simple form would, so "5 weeks and 2 days" is 27 working days and "5 weeks and 0
+  days" the same as "5 weeks".
 - Basis: minutes and hours are working time; days, weeks and months are calendar time,
   unless the text says "working", "business", "work", "man", "person" or "effort" days
   ("3 business days", "5 days of work", "workdays") or "calendar", "elapsed", "real".
   `basis_stated` records whether it did. A range takes the basis stated anywhere in it, else
-  the default of its unit. Converting units within one answer uses 60 minutes an hour and,
-  for working/calendar time, 8/24 hours a day, 5/7 days a week, 21/30 days a month.
+  the default of its unit.
 - Hedges: "about", "around", "roughly", "~", "approx", "or so", "-ish" set `approximate`.
   "up to", "under", "less than", "within", "max", "at most" give 0..x. "at least", "more
   than", "over", "min", "x+", "or more" give x..x with `open_ended`: x is a lower bound.
@@ -49,38 +58,43 @@ Percentages
   A negated word ("not always") is None.
 """
 
-import difflib
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from bot.workshop.core.numbers_in_words import (
-    FRACTIONS,
-    FREQUENCIES,
-    VAGUE_AMOUNTS,
-    read_number,
+from bot.workshop.core.duration_words import (
+    BASIS_WORDS,
+    COMPOUND_WORDS,
+    FREQUENCY_WORDS,
+    NEGATIONS,
+    PERCENT_WORDS,
+    PREFIXES,
+    SUFFIXES,
+    WORD_DURATIONS,
+    ZERO_ANSWERS,
+    Hedge,
+    Phrase,
+    TimeBasis,
+    Unit,
+    at,
+    first_phrase,
+    is_refusal,
+    longest_phrase,
+    lookup,
+    read_amount,
+    read_hedges,
+    separator,
+    skip,
+    tokenize,
+    unit_at,
 )
+from bot.workshop.core.numbers_in_words import FRACTIONS, read_number
 
-Hedge = Literal["about", "at_most", "at_least"]
-Phrase = tuple[str, ...]
-_T = TypeVar("_T")
-
-
-class Unit(StrEnum):
-    MINUTES = "minutes"
-    HOURS = "hours"
-    DAYS = "days"
-    WEEKS = "weeks"
-    MONTHS = "months"
-
-
-class TimeBasis(StrEnum):
-    WORKING = "working"
-    CALENDAR = "calendar"
+__all__ = ["DurationRange", "Hedge", "PercentRange", "Phrase", "TimeBasis", "Unit", "Unknown",
+    "parse_duration", "parse_percent"]  # fmt: skip
 
 
 class Unknown(BaseModel, frozen=True):
@@ -162,76 +176,6 @@ class PercentRange(_Range, frozen=True):
         return f"{'about ' if self.approximate else ''}{_amount_text(self.low, self.high, 1)}%"
 
 
-_TOKEN: Final = re.compile(r"\d+/\d+|\d*\.\d+|\d+(?:,\d+)+|\d+|[a-z]+(?:'[a-z]+)*|[^\s.]")
-_SPELLING: Final = str.maketrans(
-    {"’": "'", "‘": "'", "–": "-", "—": "-", "−": "-", "‑": "-", "≈": "~", "≤": "<=",
-     "≥": ">=", "½": " 1/2 ", "¼": " 1/4 ", "¾": " 3/4 ", "⅓": " 1/3 ", "⅔": " 2/3 "}
-)  # fmt: skip
-
-
-def _tokenize(text: str) -> list[str]:
-    """Lower-case words, numbers ("12", "1.5", "1/2") and single symbols; full stops dropped."""
-    return _TOKEN.findall(text.lower().translate(_SPELLING))
-
-
-def _table(groups: Mapping[_T, Sequence[str]]) -> dict[Phrase, _T]:
-    return {tuple(_tokenize(text)): meaning for meaning, texts in groups.items() for text in texts}
-
-
-_PREFIXES: Final[dict[Phrase, Hedge]] = _table({
-    "about": ("about", "around", "roughly", "approx", "approximately", "~", "circa", "ca", "abt",
-        "maybe", "probably", "perhaps", "possibly", "like", "nearly", "almost", "close to",
-        "more or less", "give or take", "something like", "in the region of", "just under",
-        "just over", "just less than", "just more than", "a bit over", "a bit under",
-        "a bit more than", "a bit less than", "a little over", "a little under",
-        "a little more than", "a little less than", "slightly over", "slightly under"),
-    "at_most": ("up to", "upto", "max", "maximum", "a maximum of", "at most", "at the most",
-        "no more than", "not more than", "less than", "less then", "fewer than", "under",
-        "below", "within", "<", "<=", "no longer than", "not longer than", "shorter than",
-        "as long as", "as much as"),
-    "at_least": ("at least", "min", "minimum", "a minimum of", "more than", "more then", "over",
-        "well over", "above", ">", ">=", "longer than", "no less than", "not less than",
-        "upwards of", "in excess of"),
-})  # fmt: skip
-_SUFFIXES: Final[dict[Phrase, Hedge]] = _table({
-    "about": ("or so", "ish", "-ish", "approx", "approximately", "roughly", "give or take",
-        "or thereabouts"),
-    "at_most": ("or less", "or under", "or fewer", "max", "maximum", "at most", "at the most",
-        "tops"),
-    "at_least": ("+", "or more", "or longer", "or over", "plus", "at least", "minimum", "min"),
-})  # fmt: skip
-_REFUSALS: Final = _table({True: ("no idea", "don't know", "dont know", "do not know", "idk",
-    "not sure", "unsure", "n/a", "na", "dunno", "no clue", "not a clue", "haven't a clue",
-    "who knows", "nobody knows", "no one knows", "unknown", "not known", "can't say",
-    "cant say", "cannot say", "hard to say", "beats me", "can't tell")})  # fmt: skip
-_WORD_DURATIONS: Final[dict[Phrase, tuple[float, float, Unit]]] = _table({
-    (0.0, 0.0, Unit.MINUTES): ("instant", "instantly", "immediate", "immediately", "no time",
-        "straight away", "right away", "no wait", "no waiting", "no delay"),
-    (0.0, 1.0, Unit.DAYS): ("same day", "same-day"),
-    (1.0, 1.0, Unit.DAYS): ("overnight", "over night", "next day"),
-})  # fmt: skip
-_ZERO_ANSWERS: Final = _table({(0.0, 0.0, Unit.MINUTES): ("0", "zero", "none", "nothing", "nil")})
-_FREQUENCY_WORDS: Final = _table(FREQUENCIES)
-_NEGATIONS: Final = frozenset({"not", "isn't", "isnt", "aren't", "doesn't", "don't"})
-_UNIT_WORDS: Final[dict[Phrase, tuple[Unit, float, TimeBasis | None]]] = _table({
-    (Unit.MINUTES, 1, None): ("min", "mins", "minute", "minutes"),
-    (Unit.HOURS, 1, None): ("h", "hr", "hrs", "hour", "hours"),
-    (Unit.DAYS, 1, None): ("d", "day", "days"),
-    (Unit.DAYS, 1, TimeBasis.WORKING): ("workday", "workdays", "weekday", "weekdays", "manday",
-        "mandays"),
-    (Unit.WEEKS, 1, None): ("w", "wk", "wks", "week", "weeks"),
-    (Unit.WEEKS, 2, None): ("fortnight", "fortnights"),
-    (Unit.MONTHS, 1, None): ("mo", "mos", "mth", "mths", "month", "months"),
-    (Unit.MONTHS, 3, None): ("quarter", "quarters"),
-    (Unit.MONTHS, 12, None): ("y", "yr", "yrs", "year", "years"),
-})  # fmt: skip
-_BASIS_WORDS: Final[dict[Phrase, TimeBasis]] = _table({
-    TimeBasis.WORKING: ("working", "work", "business", "man", "person", "effort"),
-    TimeBasis.CALENDAR: ("calendar", "elapsed", "real"),
-})  # fmt: skip
-_PERCENT_WORDS: Final = _table({True: ("%", "percent", "pct", "pc", "percentage")})
-_FILLERS: Final = frozenset({"full", "whole", "solid", "straight", "long", "more", "extra"})
-_RANGE_WORDS: Final = frozenset({"-", "to", "or", "till", "til", "until", "through", "thru", "~"})
 _ORDER: Final = tuple(Unit)
 _DEFAULT_BASIS: Final = {
     u: TimeBasis.WORKING if u in _ORDER[:2] else TimeBasis.CALENDAR for u in Unit
@@ -240,80 +184,6 @@ _MINUTES_IN: Final = {
     basis: dict(zip(_ORDER, (1, 60, 60 * day, 60 * day * week, 60 * day * month), strict=True))
     for basis, day, week, month in ((TimeBasis.WORKING, 8, 5, 21), (TimeBasis.CALENDAR, 24, 7, 30))
 }  # fmt: skip
-
-
-def _at(tokens: Sequence[str], index: int) -> str:
-    return tokens[index] if 0 <= index < len(tokens) else ""
-
-
-def _skip(tokens: Sequence[str], index: int, *words: str) -> int:
-    return index + 1 if _at(tokens, index) in words else index
-
-
-def _longest(tokens: Sequence[str], index: int, phrases: Collection[Phrase]) -> Phrase | None:
-    matches = [p for p in phrases if tuple(tokens[index : index + len(p)]) == p]
-    return max(matches, key=len, default=None)
-
-
-def _first(tokens: Sequence[str], phrases: Collection[Phrase]) -> Phrase | None:
-    """The first of `phrases` to occur in `tokens`."""
-    found = (_longest(tokens, i, phrases) for i in range(len(tokens)))
-    return next((phrase for phrase in found if phrase is not None), None)
-
-
-def _hedges(
-    tokens: Sequence[str], index: int, table: Mapping[Phrase, Hedge]
-) -> tuple[set[Hedge], int]:
-    found: set[Hedge] = set()
-    while (phrase := _longest(tokens, index, table)) is not None:
-        found.add(table[phrase])
-        index += len(phrase)
-    return found, index
-
-
-def _lookup(word: str, words: Mapping[Phrase, _T]) -> _T | None:
-    """The meaning of `word`, forgiving a typo in words of 3 letters or more."""
-    if (word,) in words or len(word) < 3 or not word.isalpha():
-        return words.get((word,))
-    close = difflib.get_close_matches(word, [w for (w,) in words if len(w) >= 3], 1, 0.75)
-    return words[(close[0],)] if close else None
-
-
-def _amount(tokens: Sequence[str], index: int) -> tuple[float, float, int] | None:
-    """An amount of some unit: "3", "1 1/2", "two and a half", "a", "half a", "a few"."""
-    number = read_number(tokens, index)
-    if number is not None:
-        value, end = number
-        part = FRACTIONS.get(_at(tokens, end + 2), 0)
-        if _at(tokens, end) in ("and", "&") and _at(tokens, end + 1) in ("a", "an") and part:
-            value, end = value + part, end + 3
-        elif _at(tokens, end) in ("quarter", "quarters") and _at(tokens, end + 1) == "of":
-            value, end = value / 4, _skip(tokens, end + 2, "a", "an")  # "three quarters of an"
-        return value, value, end
-    start = _skip(tokens, index, "a", "an")
-    word = _at(tokens, start)
-    if word in VAGUE_AMOUNTS:
-        return (*VAGUE_AMOUNTS[word], _skip(tokens, start + 1, "of"))
-    if word in FRACTIONS:
-        end = _skip(tokens, _skip(tokens, start + 1, "of"), "a", "an")
-        if word == "half" or _unit_at(tokens, end) is not None:  # "a quarter" is 3 months
-            return FRACTIONS[word], FRACTIONS[word], end
-    return (1.0, 1.0, index + 1) if start > index else None
-
-
-def _unit_at(tokens: Sequence[str], index: int) -> tuple[Unit, float, TimeBasis | None, int] | None:
-    """A unit word, perhaps after a basis word: "days", "working days", "man-days"."""
-    while _at(tokens, index) in _FILLERS:
-        index += 1
-    basis = None
-    if _lookup(_at(tokens, index), _UNIT_WORDS) is None:
-        basis = _lookup(_at(tokens, index), _BASIS_WORDS)
-        index = index if basis is None else _skip(tokens, index + 1, "-")
-    found = _lookup(_at(tokens, index), _UNIT_WORDS)
-    if found is None:
-        return None
-    unit, scale, unit_basis = found
-    return unit, scale, basis or unit_basis, index + 1
 
 
 @dataclass(frozen=True)
@@ -330,90 +200,116 @@ class _Span:
 
 
 def _span(tokens: Sequence[str], index: int) -> _Span | None:
-    amount = _amount(tokens, index)
+    amount = read_amount(tokens, index)
     if amount is None:
         return None
     low, high, end = amount
     hedge: Hedge | None = None
-    if _at(tokens, end) in ("+", "ish"):  # "2+ weeks", "2ish weeks"
+    if at(tokens, end) in ("+", "ish"):  # "2+ weeks", "2ish weeks"
         hedge, end = ("at_least" if tokens[end] == "+" else "about"), end + 1
-    found = _unit_at(tokens, end)
+    found = unit_at(tokens, end)
     if found is None:
         return None
     unit, scale, basis, end = found
-    part = FRACTIONS.get(_at(tokens, end + 2), 0)  # "a day and a half"
-    if _at(tokens, end) in ("and", "&") and _at(tokens, end + 1) in ("a", "an") and part:
+    part = FRACTIONS.get(at(tokens, end + 2), 0)  # "a day and a half", not "... a half day"
+    half_after = at(tokens, end) in ("and", "&") and at(tokens, end + 1) in ("a", "an")
+    if half_after and part and unit_at(tokens, end + 3) is None:
         low, high, end = low + part, high + part, end + 3
-    after = _skip(tokens, _skip(tokens, end, "of", "("), "of")  # "3 days of work"
-    if basis is None and (basis := _lookup(_at(tokens, after), _BASIS_WORDS)) is not None:
-        end = _skip(tokens, after + 1, "time", ")")
+    after = skip(tokens, skip(tokens, end, "of", "("), "of")  # "3 days of work"
+    if basis is None and (basis := lookup(at(tokens, after), BASIS_WORDS)) is not None:
+        end = skip(tokens, after + 1, "time", ")")
     return _Span(low * scale, high * scale, unit, scale, basis, hedge, end)
 
 
-def _separator(tokens: Sequence[str], index: int, between: bool) -> int | None:
-    word = _at(tokens, index)
-    return index + 1 if word in _RANGE_WORDS or (between and word in ("and", "&")) else None
+def _parts(
+    tokens: Sequence[str], index: int, joiners: Collection[str]
+) -> tuple[list[_Span], int] | None:
+    """The parts of one end: "5 weeks and 2 days", "2 weeks, 3 days", "2 weeks 3 days", "1h30"."""
+    first = _span(tokens, index)
+    if first is None:
+        return None
+    parts = [first]
+    while True:
+        last, end = parts[-1], parts[-1].end
+        joined = _span(tokens, end + 1) if at(tokens, end) in joiners else None
+        smaller = _span(tokens, skip(tokens, end, ","))  # after a comma or nothing: descending
+        if joined is None and smaller is not None and _rank(smaller) < _rank(last):
+            joined = smaller
+        minutes = at(tokens, end)
+        if joined is None and last.unit is Unit.HOURS and re.fullmatch(r"[0-5]\d", minutes):
+            joined = _Span(int(minutes), int(minutes), Unit.MINUTES, 1, None, None, end + 1)
+        if joined is None:
+            return parts, end
+        parts.append(joined)
+
+
+def _rank(part: _Span) -> int:
+    return _ORDER.index(part.unit)
+
+
+def _lows(parts: Sequence[_Span]) -> list[tuple[float, Unit]]:
+    return [(part.low, part.unit) for part in parts]
+
+
+def _highs(parts: Sequence[_Span]) -> list[tuple[float, Unit]]:
+    return [(part.high, part.unit) for part in parts]
 
 
 def _join(
-    spans: Sequence[_Span],
+    parts: Sequence[_Span],
     lows: Sequence[tuple[float, Unit]],
     highs: Sequence[tuple[float, Unit]],
     end: int,
 ) -> tuple[DurationRange, set[Hedge], int]:
-    """The sums of `lows` and of `highs`, in the smallest unit among them."""
-    unit = min((u for _, u in (*lows, *highs)), key=_ORDER.index)
-    stated = next((s.basis for s in spans if s.basis is not None), None)
-    basis = stated or _DEFAULT_BASIS[unit]
-    size = _MINUTES_IN[basis]
-    low, high = (sum(v * (size[u] / size[unit]) for v, u in ends) for ends in (lows, highs))
+    """The sums of `lows` and of `highs`, in the smallest unit of `parts`, by one unit rule."""
+    unit = _ORDER[min(map(_rank, parts))]
+    stated = next((part.basis for part in parts if part.basis is not None), None)
+    size = _MINUTES_IN[stated or TimeBasis.WORKING]
+    low, high = (sum(v * size[u] for v, u in ends) / size[unit] for ends in (lows, highs))
     found = DurationRange(
-        low=min(low, high), high=max(low, high), unit=unit, basis=basis, basis_stated=bool(stated)
+        low=min(low, high),
+        high=max(low, high),
+        unit=unit,
+        basis=stated or _DEFAULT_BASIS[unit],
+        basis_stated=stated is not None,
     )
-    return found, {s.hedge for s in spans if s.hedge is not None}, end
+    return found, {part.hedge for part in parts if part.hedge is not None}, end
 
 
 def _core_at(
     tokens: Sequence[str], index: int, between: bool
 ) -> tuple[DurationRange, set[Hedge], int] | None:
-    first = _span(tokens, index)
+    # after "between", "and" joins the two ends, not two parts of the first
+    first = _parts(tokens, index, ("plus",) if between else COMPOUND_WORDS)
     if first is None:  # "2-3 weeks": only the second amount has a unit
-        amount = _amount(tokens, index)
-        sep = None if amount is None else _separator(tokens, amount[2], between)
-        last = None if sep is None else _span(tokens, sep)
+        amount = read_amount(tokens, index)
+        sep = None if amount is None else separator(tokens, amount[2], between)
+        last = None if sep is None else _parts(tokens, sep, COMPOUND_WORDS)
         if amount is None or last is None:
             return None
-        first = replace(last, low=amount[0] * last.scale, high=amount[1] * last.scale)
-        return _join((first, last), [(first.low, first.unit)], [(last.high, last.unit)], last.end)
-    sep = _separator(tokens, first.end, between)
-    last = None if sep is None else _span(tokens, sep)
+        (head, *rest), end = last  # "2-3 weeks and a day": the day is added to both ends
+        low = replace(head, low=amount[0] * head.scale)
+        return _join(last[0], _lows([low, *rest]), _highs(last[0]), end)
+    parts, end = first
+    sep = separator(tokens, end, between)
+    last = None if sep is None else _parts(tokens, sep, COMPOUND_WORDS)
     if last is not None:  # "2 days - 1 week"
-        return _join((first, last), [(first.low, first.unit)], [(last.high, last.unit)], last.end)
-    more = None if sep is None else _amount(tokens, sep)
-    if more is not None and more[1] * first.scale > first.high:  # "an hour or two"
-        return _join(
-            (first,), [(first.low, first.unit)], [(more[1] * first.scale, first.unit)], more[2]
-        )
-    lows, highs = [(first.low, first.unit)], [(first.high, first.unit)]
-    extra = _span(tokens, _skip(tokens, first.end, "and"))
-    minutes = _at(tokens, first.end)
-    if extra is not None and _ORDER.index(extra.unit) < _ORDER.index(first.unit):  # "1 week 2 days"
-        lows, highs = [*lows, (extra.low, extra.unit)], [*highs, (extra.high, extra.unit)]
-        return _join((first, extra), lows, highs, extra.end)
-    if first.unit is Unit.HOURS and first.low == first.high and re.fullmatch(r"[0-5]\d", minutes):
-        added = (int(minutes), Unit.MINUTES)  # "1h30"
-        return _join((first,), [*lows, added], [*highs, added], first.end + 1)
-    return _join((first,), lows, highs, first.end)
+        return _join([*parts, *last[0]], _lows(parts), _highs(last[0]), last[1])
+    more = None if sep is None else read_amount(tokens, sep)
+    (one,) = parts if len(parts) == 1 else (None,)
+    if one is not None and more is not None and more[1] * one.scale > one.high:  # "a day or two"
+        return _join(parts, _lows(parts), [(more[1] * one.scale, one.unit)], more[2])
+    return _join(parts, _lows(parts), _highs(parts), end)
 
 
 def _duration_at(tokens: Sequence[str], index: int) -> DurationRange | None:
-    hedges, index = _hedges(tokens, index, _PREFIXES)
-    between = _at(tokens, index) in ("between", "from")
+    hedges, index = read_hedges(tokens, index, PREFIXES)
+    between = at(tokens, index) in ("between", "from")
     core = _core_at(tokens, index + between, between)
     if core is None:
         return None
     found, more, end = core
-    hedges |= more | _hedges(tokens, end, _SUFFIXES)[0]
+    hedges |= more | read_hedges(tokens, end, SUFFIXES)[0]
     at_least = "at_least" in hedges and "at_most" not in hedges
     low = 0.0 if "at_most" in hedges else found.low
     high = found.low if at_least else found.high
@@ -421,23 +317,19 @@ def _duration_at(tokens: Sequence[str], index: int) -> DurationRange | None:
     return found.model_copy(update=update)
 
 
-def _is_refusal(tokens: Sequence[str]) -> bool:
-    return _first(tokens, _REFUSALS) is not None or (bool(tokens) and set(tokens) <= {"?", "!"})
-
-
 def parse_duration(text: str) -> DurationRange | Unknown | None:
     """The first duration in `text`; `Unknown` for "don't know"; None if there is none."""
-    tokens = _tokenize(text)
+    tokens = tokenize(text)
     for index in range(len(tokens)):
         if (found := _duration_at(tokens, index)) is not None:
             return found
-    if _is_refusal(tokens):
+    if is_refusal(tokens):
         return Unknown()
     words = tuple(token for token in tokens if token.isalnum())
-    phrase = words if words in _ZERO_ANSWERS else _first(tokens, _WORD_DURATIONS)
+    phrase = words if words in ZERO_ANSWERS else first_phrase(tokens, WORD_DURATIONS)
     if phrase is None:
         return None
-    low, high, unit = (_ZERO_ANSWERS | _WORD_DURATIONS)[phrase]
+    low, high, unit = (ZERO_ANSWERS | WORD_DURATIONS)[phrase]
     basis = _DEFAULT_BASIS[unit]
     return DurationRange(low=low, high=high, unit=unit, basis=basis, basis_stated=False)
 
@@ -453,24 +345,22 @@ class _Percent:
 
 def _percent_end(tokens: Sequence[str], index: int) -> tuple[float, bool, int] | None:
     """One percentage: "90%", "ninety percent", "9 out of 10", "9/10", "0.9", "90"."""
-    if _at(tokens, index) == "50/50":
+    if at(tokens, index) == "50/50":
         return 50.0, True, index + 1
     number = read_number(tokens, index)
     if number is None:
         return None
     (value, end), token = number, tokens[index]
-    times = _skip(tokens, end, "times")  # "9 times out of 10"
+    times = skip(tokens, end, "times")  # "9 times out of 10"
     of = (
-        times + 2
-        if tokens[times : times + 2] == ["out", "of"]
-        else _skip(tokens, times, "in", "of")
+        times + 2 if tokens[times : times + 2] == ["out", "of"] else skip(tokens, times, "in", "of")
     )
     whole = read_number(tokens, of) if of > times else None
     if whole is not None and whole[0] > 0:
         return 100 * value / whole[0], True, whole[1]
-    if (_at(tokens, end), _at(tokens, end + 1)) == ("per", "cent"):
+    if (at(tokens, end), at(tokens, end + 1)) == ("per", "cent"):
         return value, True, end + 2
-    if _lookup(_at(tokens, end), _PERCENT_WORDS):
+    if lookup(at(tokens, end), PERCENT_WORDS):
         return value, True, end + 1
     if "/" in token or ("." in token and 0 < value <= 1):
         return round(100 * value, 10), True, end
@@ -478,16 +368,16 @@ def _percent_end(tokens: Sequence[str], index: int) -> tuple[float, bool, int] |
 
 
 def _percent_at(tokens: Sequence[str], index: int) -> _Percent | None:
-    hedges, index = _hedges(tokens, index, _PREFIXES)
-    between = _at(tokens, index) in ("between", "from")
+    hedges, index = read_hedges(tokens, index, PREFIXES)
+    between = at(tokens, index) in ("between", "from")
     first = _percent_end(tokens, index + between)
     if first is None:
         return None
     low, explicit, end = first
-    sep = _separator(tokens, end, between)
+    sep = separator(tokens, end, between)
     second = None if sep is None else _percent_end(tokens, sep)
     high, explicit_high, end = second or first
-    more, end = _hedges(tokens, end, _SUFFIXES)
+    more, end = read_hedges(tokens, end, SUFFIXES)
     return _Percent(min(low, high), max(low, high), explicit or explicit_high, hedges | more, end)
 
 
@@ -505,14 +395,14 @@ def _frequency(tokens: Sequence[str]) -> PercentRange | None:
         hedges: set[Hedge] = set()
         start = index
         # "almost" is a hedge, except in "almost always"
-        if _longest(tokens, index, _FREQUENCY_WORDS) is None:
-            hedges, start = _hedges(tokens, index, _PREFIXES)
-        phrase = _longest(tokens, start, _FREQUENCY_WORDS)
+        if longest_phrase(tokens, index, FREQUENCY_WORDS) is None:
+            hedges, start = read_hedges(tokens, index, PREFIXES)
+        phrase = longest_phrase(tokens, start, FREQUENCY_WORDS)
         if phrase is None:
             continue
-        if _at(tokens, index - 1) in _NEGATIONS:
+        if at(tokens, index - 1) in NEGATIONS:
             return None
-        low, high = _FREQUENCY_WORDS[phrase]
+        low, high = FREQUENCY_WORDS[phrase]
         if "about" in hedges and low == high:
             low, high = max(0.0, low - 5), min(100.0, high + 5)
         return _bounded(low, high, hedges)
@@ -521,7 +411,7 @@ def _frequency(tokens: Sequence[str]) -> PercentRange | None:
 
 def parse_percent(text: str) -> PercentRange | Unknown | None:
     """The percentage in `text`; `Unknown` for "don't know"; None if there is none."""
-    tokens = _tokenize(text)
+    tokens = tokenize(text)
     found: list[_Percent] = []
     index = 0
     while index < len(tokens):
@@ -533,4 +423,4 @@ def parse_percent(text: str) -> PercentRange | Unknown | None:
         return _bounded(chosen.low, chosen.high, chosen.hedges)
     if found:  # several bare numbers: which one is the answer?
         return None
-    return Unknown() if _is_refusal(tokens) else _frequency(tokens)
+    return Unknown() if is_refusal(tokens) else _frequency(tokens)
