@@ -200,3 +200,19 @@ class Dependencies:
     themes: ThemeBook
     directory: Directory
     policy: ReminderPolicy
+
+
+class UseCase:
+    """The base of every use case: it keeps the dependencies it was built with and reads
+    its ports from them, so no use case repeats the same wiring."""
+
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps = deps
+        self.database = deps.database
+        self.messenger = deps.messenger
+        self.clock = deps.clock
+        self.bank = deps.bank
+        self.template = deps.template
+        self.themes = deps.themes
+        self.directory = deps.directory
+        self.policy = deps.policy

@@ -14,9 +14,9 @@ from bot.workshop.core.errors import CannotHandOver
 from bot.workshop.core.interview import Interpretation, interpret_answer, interview_progress
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
 from bot.workshop.core.transaction import Transaction
-from bot.workshop.ports import Dependencies, Notice, NoticeKind, QuestionPrompt
-from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop, current_interview
-from bot.workshop.usecases.summarise import SummaryDesk
+from bot.workshop.ports import Notice, NoticeKind, QuestionPrompt
+from bot.workshop.usecases.ask_next import advance_workshop, current_interview
+from bot.workshop.usecases.moving_on import WorkshopMover
 from storage import inbound, interviews, jobs, workshops
 
 logger = logging.getLogger(__name__)
@@ -40,17 +40,7 @@ class _Outbox:
         self.finished: Workshop | None = None
 
 
-class AnswerRecorder:
-    def __init__(
-        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
-    ) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.clock = deps.clock
-        self.bank = deps.bank
-        self.asking = asking
-        self.summaries = summaries
-
+class AnswerRecorder(WorkshopMover):
     # -- replies ---------------------------------------------------------------------------
 
     async def handle_direct_message(

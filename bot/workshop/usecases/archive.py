@@ -30,7 +30,7 @@ from bot.workshop.core.questions import (
     QuestionSection,
     QuestionTemplate,
 )
-from bot.workshop.ports import Dependencies
+from bot.workshop.ports import UseCase
 from bot.workshop.usecases.summarise import load_workshop
 from storage import archive, interviews, workshops
 
@@ -89,11 +89,7 @@ def read_figure(
     return interpret_answer(question, answer.raw_text)
 
 
-class WorkshopArchive:
-    def __init__(self, deps: Dependencies) -> None:
-        self.database = deps.database
-        self.bank = deps.bank
-
+class WorkshopArchive(UseCase):
     async def export_workshop(
         self, *, workshop_id: int | None = None, channel_id: str | None = None
     ) -> ExportDocument:

@@ -15,7 +15,7 @@ from bot.workshop.core.interview import all_finished, interview_progress, interv
 from bot.workshop.core.model import Answer, Interview, Workshop
 from bot.workshop.core.questions import Question
 from bot.workshop.core.transaction import Transaction
-from bot.workshop.ports import Dependencies, Handover, QuestionPrompt
+from bot.workshop.ports import Handover, QuestionPrompt, UseCase
 from storage import interviews, workshops
 
 logger = logging.getLogger(__name__)
@@ -52,12 +52,7 @@ async def advance_workshop(
     return starting, None
 
 
-class QuestionSender:
-    def __init__(self, deps: Dependencies) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.bank = deps.bank
-
+class QuestionSender(UseCase):
     async def prompt(
         self,
         session: Transaction,

@@ -27,9 +27,9 @@ from bot.workshop.core.schedule import (
     roles_answered,
 )
 from bot.workshop.core.transaction import Transaction
-from bot.workshop.ports import Dependencies, Person, ReminderNotice, ReminderNoticeKind
-from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop
-from bot.workshop.usecases.summarise import SummaryDesk
+from bot.workshop.ports import Person, ReminderNotice, ReminderNoticeKind
+from bot.workshop.usecases.ask_next import advance_workshop
+from bot.workshop.usecases.moving_on import WorkshopMover
 from storage import interviews, jobs, workshops
 
 logger = logging.getLogger(__name__)
@@ -47,16 +47,7 @@ class DeadlineOutcome(Frozen):
     total: int = 0
 
 
-class Deadlines:
-    def __init__(
-        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
-    ) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.policy = deps.policy
-        self.asking = asking
-        self.summaries = summaries
-
+class Deadlines(WorkshopMover):
     async def run(self, job: Job, facilitator: Person, now: datetime) -> bool:
         """Act on a claimed deadline job if its time has come. True when it acted."""
         zone = zone_named(facilitator.time_zone)

@@ -16,23 +16,13 @@ from bot.workshop.core.errors import (
 )
 from bot.workshop.core.interview import working_days
 from bot.workshop.core.model import InterviewStatus, Workshop, WorkshopStatus
-from bot.workshop.ports import Dependencies, Notice, NoticeKind
-from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop
-from bot.workshop.usecases.summarise import SummaryDesk
+from bot.workshop.ports import Notice, NoticeKind
+from bot.workshop.usecases.ask_next import advance_workshop
+from bot.workshop.usecases.moving_on import WorkshopMover
 from storage import interviews, workshops
 
 
-class FacilitatorDesk:
-    def __init__(
-        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
-    ) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.clock = deps.clock
-        self.template = deps.template
-        self.asking = asking
-        self.summaries = summaries
-
+class FacilitatorDesk(WorkshopMover):
     async def workshop_to_change(self, *, team_id: str, channel_id: str, user_id: str) -> Workshop:
         """The channel's running workshop, if this person may change it."""
         async with self.database.transaction() as session:

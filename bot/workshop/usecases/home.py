@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.workshop.core.interview import interview_progress
 from bot.workshop.core.model import Frozen, Interview, InterviewStatus, Workshop, WorkshopStatus
-from bot.workshop.ports import Dependencies
+from bot.workshop.ports import UseCase
 from storage import interviews, workshops
 
 MAX_ITEMS = 10
@@ -31,11 +31,7 @@ class HomeOverview(Frozen):
     running: tuple[HomeWorkshop, ...]
 
 
-class HomeDesk:
-    def __init__(self, deps: Dependencies) -> None:
-        self.database = deps.database
-        self.bank = deps.bank
-
+class HomeDesk(UseCase):
     async def overview(self, *, team_id: str, user_id: str) -> HomeOverview:
         pending: list[HomeInterview] = []
         past: list[HomeInterview] = []

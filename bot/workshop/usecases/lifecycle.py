@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from bot.workshop.ports import Dependencies, Notice, NoticeKind
-from bot.workshop.usecases.ask_next import QuestionSender, advance_workshop
-from bot.workshop.usecases.summarise import SummaryDesk
+from bot.workshop.ports import Notice, NoticeKind
+from bot.workshop.usecases.ask_next import advance_workshop
+from bot.workshop.usecases.moving_on import WorkshopMover
 from storage import interviews, jobs, workshops
 
 logger = logging.getLogger(__name__)
 
 
-class Lifecycle:
-    def __init__(
-        self, deps: Dependencies, *, asking: QuestionSender, summaries: SummaryDesk
-    ) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.clock = deps.clock
-        self.asking = asking
-        self.summaries = summaries
-
+class Lifecycle(WorkshopMover):
     async def app_removed(self, *, team_id: str) -> int:
         """The app was uninstalled or its tokens revoked: every running workshop of the
         team stops, with all its reminders and deadlines. Nothing is deleted."""

@@ -41,6 +41,7 @@ from bot.workshop.ports import (
     Person,
     ReminderNotice,
     ReminderNoticeKind,
+    UseCase,
 )
 from bot.workshop.usecases.deadlines import Deadlines
 from storage import inbound, interviews, jobs, workshops
@@ -50,13 +51,9 @@ logger = logging.getLogger(__name__)
 SNOOZE = timedelta(hours=24)
 
 
-class Reminders:
+class Reminders(UseCase):
     def __init__(self, deps: Dependencies, *, deadlines: Deadlines) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.directory = deps.directory
-        self.clock = deps.clock
-        self.policy = deps.policy
+        super().__init__(deps)
         self.deadlines = deadlines
 
     # -- the runner's pass -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from bot.workshop.core.interview import Interpretation
 from bot.workshop.core.model import Answer, Frozen, Interview, Workshop, WorkshopStatus
 from bot.workshop.core.questions import Question
 from bot.workshop.core.transaction import Transaction
-from bot.workshop.ports import Dependencies, Notice, NoticeKind
+from bot.workshop.ports import Dependencies, Notice, NoticeKind, UseCase
 from bot.workshop.usecases.summarise import SummaryDesk
 from storage import inbound, interviews, workshops
 
@@ -30,12 +30,9 @@ class Review(Frozen):
     more: int  # answers that did not fit
 
 
-class Revisions:
+class Revisions(UseCase):
     def __init__(self, deps: Dependencies, *, summaries: SummaryDesk) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.clock = deps.clock
-        self.bank = deps.bank
+        super().__init__(deps)
         self.summaries = summaries
 
     async def _question(self, session: Transaction, interview_id: int, key: str) -> tuple[

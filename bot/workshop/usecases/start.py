@@ -9,17 +9,14 @@ from __future__ import annotations
 from bot.workshop.core.errors import BotNotInChannel, WorkshopAlreadyActive, WorkshopError
 from bot.workshop.core.interview import interviews_to_start
 from bot.workshop.core.planning import StartRequest, find_problems, plan_workshop
-from bot.workshop.ports import Dependencies, Notice, NoticeKind
+from bot.workshop.ports import Dependencies, Notice, NoticeKind, UseCase
 from bot.workshop.usecases.ask_next import QuestionSender
 from storage import interviews, workshops
 
 
-class WorkshopStarter:
+class WorkshopStarter(UseCase):
     def __init__(self, deps: Dependencies, *, asking: QuestionSender) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.clock = deps.clock
-        self.template = deps.template
+        super().__init__(deps)
         self.asking = asking
 
     def find_problems(self, request: StartRequest) -> list[WorkshopError]:

@@ -15,7 +15,7 @@ from bot.workshop.core.errors import NoActiveWorkshop, WorkshopNotFound
 from bot.workshop.core.export import ExportFormat, build_export
 from bot.workshop.core.model import Answer, Interview, Workshop, WorkshopStatus
 from bot.workshop.core.progress import WorkshopProgress, workshop_progress
-from bot.workshop.ports import Database, Dependencies, Notice, NoticeKind, SharedFile
+from bot.workshop.ports import Database, Dependencies, Notice, NoticeKind, SharedFile, UseCase
 from storage import interviews, workshops
 
 
@@ -35,12 +35,9 @@ async def load_workshop(
     return workshop, everyone, answers
 
 
-class SummaryDesk:
+class SummaryDesk(UseCase):
     def __init__(self, deps: Dependencies) -> None:
-        self.database = deps.database
-        self.messenger = deps.messenger
-        self.bank = deps.bank
-        self.themes = deps.themes
+        super().__init__(deps)
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def channel_workshop(self, *, team_id: str, channel_id: str) -> Workshop:

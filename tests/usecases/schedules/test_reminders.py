@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timedelta
 
-import pytest
-
 from bot.rendering import Renderer
 from bot.workshop.bootstrap import Services
 from bot.workshop.core.model import InterviewMode
@@ -21,7 +19,7 @@ from bot.workshop.usecases.remind import ReminderRunner
 from storage import jobs
 from storage.db import Database
 from tests.fakes import FakeClock, FakeDirectory, FakeMessenger
-from tests.usecases.reminder_cases import (
+from tests.usecases.schedules.cases import (
     CHANNEL,
     FACILITATOR,
     LA,
@@ -30,22 +28,10 @@ from tests.usecases.reminder_cases import (
     answer,
     build_services,
     local_times,
-    people_directory,
     run_until,
     start,
-    thursday_clock,
     utc,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return thursday_clock()
-
-
-@pytest.fixture
-def directory() -> FakeDirectory:
-    return people_directory()
 
 
 async def test_each_person_is_nudged_in_their_own_working_hours_across_daylight_saving(

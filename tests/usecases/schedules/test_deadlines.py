@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from bot.workshop.bootstrap import Services
 from bot.workshop.core.model import InterviewMode, InterviewStatus, WorkshopStatus
 from bot.workshop.core.schedule import JobKind, JobState
@@ -14,25 +12,13 @@ from bot.workshop.ports import ReminderNoticeKind
 from storage import jobs, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeDirectory, FakeMessenger
-from tests.usecases.reminder_cases import (
+from tests.usecases.schedules.cases import (
     FACILITATOR,
-    people_directory,
     run_until,
     start,
     status_of,
-    thursday_clock,
     utc,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return thursday_clock()
-
-
-@pytest.fixture
-def directory() -> FakeDirectory:
-    return people_directory()
 
 
 async def test_a_role_whose_time_is_up_is_skipped_and_the_next_role_starts(
