@@ -36,7 +36,7 @@ from bot.cli.demo import (
 from bot.sandbox import Message, Sandbox, SandboxSettings
 from bot.settings import Settings
 from bot.slack.blocks.messages import QuickAnswer
-from bot.slack.ids import BlockId
+from bot.slack.ids import ActionId, BlockId
 from bot.workshop.core.analysis.metrics import analyse_path
 from bot.workshop.core.analysis.model import Handoff, PathAnalysis
 from bot.workshop.core.analysis.themes import load_theme_book
@@ -57,7 +57,7 @@ IDLE_QUIET = 0.5  # seconds without a new question, and of silence, that end the
 
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-_ANNOUNCED = re.compile(r"question (\d+) of (\d+)")
+_ANNOUNCED = re.compile(r"step (\d+) of (\d+)")
 
 
 class BenchmarkIncomplete(Exception):
@@ -111,7 +111,7 @@ class BotMessage:
 
     text: str  # as rendered for a reader
     question_key: str | None = None  # the question it asks, if it asks one
-    announced: tuple[int, int] | None = None  # "question N of M"
+    announced: tuple[int, int] | None = None  # "step N of M"
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class PersonBurden:
     name: str
     role: str
     tally: Tally
-    announced: tuple[tuple[int, int], ...]  # each step's "question N of M", in order
+    announced: tuple[tuple[int, int], ...]  # each step's "step N of M", in order
 
     @property
     def announced_totals(self) -> tuple[int, ...]:
@@ -148,7 +148,7 @@ class PersonBurden:
 
     @property
     def total_changed(self) -> bool:
-        """The M of "question N of M" changed during this person's interview."""
+        """The M of "step N of M" changed during this person's interview."""
         return len(set(self.announced_totals)) > 1
 
 
@@ -306,12 +306,86 @@ async def _answer_until_done(
                 reply = person.reply_to(message) if message.user != person.user_id else None
                 if reply is None:
                     continue
-                pick = _quick_answer(message, reply) if picks else None
-                if pick is None:
-                    await sandbox.send_dm(person.user_id, reply)
+                if picks:
+                    await _answer_by_clicks(sandbox, person, message, reply)
                 else:
-                    await sandbox.click(person.user_id, pick[0], value=pick[1])
+                    await sandbox.send_dm(person.user_id, reply)
     raise BenchmarkIncomplete(f"still answering after {DEADLINE_SECONDS} s")
+
+
+async def _answer_by_clicks(
+    sandbox: Sandbox, person: ScriptedParticipant, message: Message, reply: str
+) -> None:
+    """Answer without typing in the DM: a menu for each figure the script has an option
+    for, then the form for the rest; a single question by its quick answer or the form."""
+    user = person.user_id
+    picked: set[str] = set()
+    for action_id, part, options in _part_menus(message):
+        said = person.scripted(part)
+        value = options.get(said.strip().casefold()) if isinstance(said, str) else None
+        if value is not None:
+            await sandbox.click(user, action_id, value=value)
+            await sandbox.settle(quiet=0.05)
+            picked.add(part)
+    if picked and not _still_open(sandbox, user, message.ts):
+        return
+    key = _question_key(message) or ""
+    scripted = person.scripted(key)
+    pick = None if picked or scripted is None else _quick_answer(message, reply)
+    if pick is not None:
+        await sandbox.click(user, pick[0], value=pick[1])
+        return
+    await sandbox.click(user, ActionId.ANSWER_IN_FORM, value=_form_button_value(message))
+    await sandbox.wait_for(lambda: bool(sandbox.open_views(user)), timeout=10)
+    (view, *_) = sandbox.open_views(user)[-1:]
+    for attempt in range(3):  # a list in the script: the next item after a refusal
+        fields: dict[str, object] = {}
+        for block in view.blocks:
+            block_id = str(block.get("block_id", ""))
+            if block.get("type") != "input" or block_id.count(":") < 2:
+                continue
+            part = block_id.split(":", 2)[2]
+            said = person.scripted(part) if part != key else reply
+            if part in picked or said is None:
+                continue
+            items = [said] if isinstance(said, str) else said
+            fields[block_id] = {"value": items[min(attempt, len(items) - 1)]}
+        await sandbox.submit_view(user, fields)
+        await sandbox.settle(quiet=0.05)
+        if not sandbox.view_errors(user):
+            return
+
+
+def _part_menus(message: Message) -> list[tuple[str, str, dict[str, str]]]:
+    """The menus under a step, one a part: (action_id, part key, {option text: value})."""
+    menus = []
+    for block in message.blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("type") != "static_select":
+                continue
+            options = {
+                str(o["text"]["text"]).strip().casefold(): str(o["value"])
+                for o in element.get("options", [])
+            }
+            carried = QuickAnswer.model_validate_json(next(iter(options.values())))
+            if carried.part:
+                menus.append((str(element["action_id"]), carried.part, options))
+    return menus
+
+
+def _form_button_value(message: Message) -> str:
+    for block in message.blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == ActionId.ANSWER_IN_FORM:
+                return str(element["value"])
+    raise BenchmarkIncomplete("a question without its form button")
+
+
+def _still_open(sandbox: Sandbox, user: str, ts: str) -> bool:
+    for message in sandbox.dm_messages(user):
+        if message.ts == ts:
+            return any(b.get("type") == "actions" for b in message.blocks or [])
+    return False
 
 
 def _quick_answer(message: Message, reply: str) -> tuple[str, str] | None:
@@ -351,6 +425,16 @@ def _observed_burden(
         if call.ok and call.response.get("channel") == dm
     ]
     typed = [m.text for m in sandbox.dm_messages(user_id) if m.user == user_id]
+    typed += [
+        str(field.get("value") or "")
+        for d in sandbox.deliveries
+        if d.kind == "interactive"
+        and d.payload.get("type") == "view_submission"
+        and d.payload.get("user", {}).get("id") == user_id
+        for block in d.payload.get("view", {}).get("state", {}).get("values", {}).values()
+        for field in block.values()
+        if isinstance(field, dict)
+    ]
     clicks = sum(
         1
         for d in sandbox.deliveries
@@ -394,7 +478,7 @@ def format_team(burden: TeamBurden) -> str:
         if len(role.people) > 1:
             lines.append(_row("", "together", _cells(role.tally)))
     lines += [_row("everyone", "", _cells(burden.tally)), ""]
-    lines.append('"question N of M": the total M each person was told, by question N')
+    lines.append('"step N of M": the total M each person was told, by question N')
     width = max(len(p.name) for p in burden.people)
     for person in burden.people:
         flag = "   CHANGED during the interview" if person.total_changed else ""

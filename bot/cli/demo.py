@@ -77,20 +77,23 @@ class ScriptedParticipant:
         if key is None or message.ts in self.seen:
             return None
         self.seen.add(message.ts)
-        stage, _, base = key.rpartition(".") if "." in key else ("", "", key)
-        if base == "example":
-            stage, base = "", "example"
-        scripted = (
-            self.person.stages.get(stage, {}).get(base)
-            or self.person.answers.get(base)
-            or self.defaults.get(base)
-            or "skip"
-        )
+        scripted = self.scripted(key) or "skip"
         options = [scripted] if isinstance(scripted, str) else list(scripted)
         attempt = self.asked.get(key, 0)
         self.asked[key] = attempt + 1
         self.answered += 1
         return str(options[min(attempt, len(options) - 1)])
+
+    def scripted(self, key: str) -> str | list[str] | None:
+        """What the script says to the question or part with this key, if anything."""
+        stage, _, base = key.rpartition(".") if "." in key else ("", "", key)
+        if base == "example":
+            stage, base = "", "example"
+        return (
+            self.person.stages.get(stage, {}).get(base)
+            or self.person.answers.get(base)
+            or self.defaults.get(base)
+        )
 
 
 def _question_key(message: Any) -> str | None:

@@ -80,8 +80,7 @@ class SlackMessenger:
         return str(response["ts"])
 
     async def send_question(self, prompt: QuestionPrompt) -> str:
-        options = self.quick_answers.for_kind(prompt.question.kind)
-        message = build_question_message(prompt, self.renderer, options)
+        message = build_question_message(prompt, self.renderer, self.quick_answers)
         channel = await self._dm_channel(prompt.user_id)
         response = await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
         return str(response["ts"])

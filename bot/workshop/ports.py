@@ -32,11 +32,15 @@ class QuestionPrompt(Frozen):
     workshop: Workshop
     role: str
     question: Question
-    number: int  # 1-based
-    total: int
+    number: int  # 1-based: the step; a follow-up shows the number of the step before it
+    total: int  # the role's steps, fixed from the start; follow-ups are never counted
     first: bool  # the interview's first question: introduce the workshop
     upstream: Handover | None = None
     retry: bool = False  # the last reply could not be read; ask again with examples
+    extra: bool = False  # an optional follow-up, outside the count
+    minutes: int = 0  # with `first`: about how long the role's steps take
+    missing: tuple[str, ...] = ()  # a step partly answered: the part keys still wanted
+    have: str = ""  # with `missing`: what the step holds so far, in words
 
 
 class NoticeKind(StrEnum):

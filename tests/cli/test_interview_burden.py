@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import cache
 
 import pytest
 
@@ -18,12 +19,23 @@ from benchmarks.interview_burden import (
     load_team,
     measure_team,
 )
-from bot.workshop.core.questions import load_question_bank
+from bot.workshop.core.questions import load_path_template, load_question_bank
+
+# What one person may be asked: steps (re-asks and follow-ups included) and minutes.
+MOST_STEPS = 12
+MOST_STEPS_FOR_ONE_STAGE = 6
+MOST_STEPS_FOR_THE_PRODUCT_OWNER = 12
+MOST_MINUTES = 10
+
+
+@cache
+def measured(name: str) -> TeamBurden:
+    return asyncio.run(measure_team(load_team(name)))
 
 
 @pytest.fixture(scope="module", params=sorted(TEAM_FILES))
 def burden(request: pytest.FixtureRequest) -> TeamBurden:
-    return asyncio.run(measure_team(load_team(request.param)))
+    return measured(request.param)
 
 
 def test_every_role_of_the_team_is_measured_with_a_real_burden(burden: TeamBurden) -> None:
@@ -40,6 +52,33 @@ def test_every_role_of_the_team_is_measured_with_a_real_burden(burden: TeamBurde
         assert tally.reasks <= tally.steps
         assert tally.followups <= tally.steps
     assert burden.tally.steps == sum(r.tally.steps for r in burden.roles)
+
+
+def test_the_demo_team_is_asked_within_the_interview_budget() -> None:
+    """Everyone of a role is asked the role's steps: the budget holds for each person."""
+    burden = measured("demo")
+    owned = {
+        role.key: sum(role.key in stage.owners for stage in load_path_template().stages)
+        for role in load_path_template().roles
+    }
+    assert {p.role for p in burden.people} <= set(owned), "the demo plays the template's roles"
+    for person in burden.people:
+        steps, minutes = person.tally.steps, person.tally.minutes
+        assert steps <= MOST_STEPS, (person.name, steps)
+        if owned[person.role] == 1:
+            assert steps <= MOST_STEPS_FOR_ONE_STAGE, (person.name, steps)
+        if person.role == "product":
+            assert steps <= MOST_STEPS_FOR_THE_PRODUCT_OWNER, (person.name, steps)
+        assert minutes <= MOST_MINUTES, (person.name, minutes)
+        assert person.announced, f"{person.name} was told how many steps there are"
+        assert not person.total_changed, (person.name, person.announced_totals)
+        (total,) = set(person.announced_totals)
+        tally = person.tally
+        assert total == tally.steps - tally.reasks - tally.followups, (
+            "the total counts every step once, and neither the re-asks nor the follow-ups"
+        )
+    assert any(owned[p.role] == 1 for p in burden.people), "a role owning one stage is measured"
+    assert any(p.role == "product" for p in burden.people)
 
 
 def test_the_top_three_hand_offs_are_three_distinct_ones_hottest_first(
@@ -62,7 +101,7 @@ def test_words_are_counted_as_a_reader_counts_them() -> None:
     assert count_words("") == 0
     assert count_words(":wave: Hi! Is that what you receive?") == 6
     assert count_words("2-3 weeks, don't know, e.g. `90%`") == 6
-    assert count_words("*Idea* · question 3 of 20\n[Skip] [Answer in a form]") == 10
+    assert count_words("*Idea* · step 3 of 20\n[Skip] [Answer in a form]") == 10
 
 
 def test_minutes_are_reading_typing_and_clicking() -> None:

@@ -50,19 +50,23 @@ def test_every_quick_answer_reads_as_its_kind() -> None:
 def test_questions_follow_the_path_and_the_role() -> None:
     bank = load_question_bank()
     w = workshop("product", "management", "engineering")
-    product = [q.key for q in bank.questions_for(w, "product")]
-    assert product[0] == "Idea.what_happens", "the first role receives from nobody"
-    assert "receive_pca" not in product
-    assert [k for k in product if k.endswith(".lead_time")] == [
-        "Idea.lead_time",
-        "Design.lead_time",
-        "Release.lead_time",
+    product = bank.questions_for(w, "product")
+    keys = [q.key for q in product]
+    assert keys[0] == "Idea.figures", "one step of figures, then one open step, per stage"
+    assert [k for k in keys if k.endswith(".figures")] == [
+        "Idea.figures",
+        "Design.figures",
+        "Release.figures",
     ]
-    assert product[-3:] == ["perceived_lead_time", "craziest_step", "delete_one"]
+    assert keys[-2:] == ["handing_on", "whole_path"]
+    parts = {q.key: [p.base_key for p in q.parts] for q in product}
+    assert "receive_pca" not in parts["Idea.figures"], "nobody hands Idea over"
+    assert "receive_pca" in parts["Design.figures"], "taken over from Management"
+    assert parts["whole_path"] == ["perceived_lead_time", "craziest_step", "delete_one"]
     management = [q.key for q in bank.questions_for(w, "management")]
-    assert management[:2] == ["receive_confirm", "receive_pca"]
     assert "management_view" in management
-    assert "management_view" not in product
+    assert "management_view" not in keys
+    assert bank.minutes_for(w, "product") == sum(q.template.minutes for q in product)
 
 
 def test_template_roles_are_found_by_alias() -> None:

@@ -7,6 +7,9 @@ from storage import interviews, workshops
 from tests.scenarios.conftest import Harness
 from tests.scenarios.test_workshop import answer_all_by_typing, open_question
 
+# A reply to the first step, the Product Owner's figures for Idea.
+FIGURES = "2 days of work over 3 days, comes back rarely"
+
 
 async def latest(harness: Harness) -> tuple[object, list[object]]:
     async with harness.p2p.database.transaction() as session:
@@ -61,7 +64,7 @@ async def test_a_co_facilitator_may_skip_a_role_and_the_next_one_starts(harness:
 
 async def test_cancel_asks_first_and_deletes_nothing(harness: Harness) -> None:
     await harness.command("fran", "start Cancelling product=@priya")
-    await harness.slack.send_dm(harness["priya"], "An idea gets written down")
+    await harness.slack.send_dm(harness["priya"], FIGURES)
     await harness.command("fran", "cancel")
     assert "Cancel this workshop?" in harness.ephemeral_texts("fran")[-1]
     workshop, _ = await latest(harness)
@@ -73,7 +76,7 @@ async def test_cancel_asks_first_and_deletes_nothing(harness: Harness) -> None:
     assert all(i.status is InterviewStatus.SKIPPED for i in everyone)  # type: ignore[attr-defined]
     async with harness.p2p.database.transaction() as session:
         kept = await interviews.list_answers(session, workshop_id=workshop.id)  # type: ignore[attr-defined]
-    assert [a.raw_text for a in kept] == ["An idea gets written down"]
+    assert [a.raw_text for a in kept] == [FIGURES]
     await harness.command("fran", "start Again product=@priya")
     assert "has started" in harness.ephemeral_texts("fran")[-1], "the channel is free again"
 
@@ -85,7 +88,7 @@ async def test_remind_sends_the_current_question_again(harness: Harness) -> None
     await harness.slack.settle()
     texts = harness.dm_texts("priya")[before:]
     assert "would love your answers" in texts[0]
-    assert "question 1" in texts[1]
+    assert "step 1 of 8" in texts[1]
     assert "Reminded 1 person" in harness.ephemeral_texts("fran")[-1]
     await harness.command("fran", "remind @erin")
     assert "has no questions waiting" in harness.ephemeral_texts("fran")[-1]
@@ -93,8 +96,12 @@ async def test_remind_sends_the_current_question_again(harness: Harness) -> None
 
 async def test_forget_me_deletes_my_answers_after_asking(harness: Harness) -> None:
     await harness.command("fran", "start Forgetting product=@priya")
-    await harness.slack.send_dm(harness["priya"], "Something private enough")
+    await harness.slack.send_dm(harness["priya"], FIGURES)
     await harness.slack.settle()
+    workshop, _ = await latest(harness)
+    async with harness.p2p.database.transaction() as session:
+        kept = await interviews.list_answers(session, workshop_id=workshop.id)  # type: ignore[attr-defined]
+    assert [a.raw_text for a in kept] == [FIGURES], "there is an answer to forget"
     await harness.command("priya", "forget-me")
     await harness.slack.click(harness["priya"], "confirm_forget")
     await harness.slack.settle()
@@ -108,12 +115,12 @@ async def test_forget_me_deletes_my_answers_after_asking(harness: Harness) -> No
 
 async def test_status_shows_each_person_and_role(harness: Harness) -> None:
     await harness.command("fran", "start Statuses product=@priya eng=@erin")
-    await harness.slack.send_dm(harness["priya"], "An idea gets written down")
+    await harness.slack.send_dm(harness["priya"], FIGURES)
     await harness.slack.settle()
     await harness.command("erin", "status")
     status = harness.ephemeral_texts("erin")[-1]
     assert "Statuses" in status
     assert "0 of 2 interviews done" in status
-    assert "Product Owner, @priya: answering, 1 of about" in status
+    assert "Product Owner, @priya: answering, 1 of about 8" in status
     assert "Engineering, @erin: not started: waiting for their turn" in status
     assert "last active" in status

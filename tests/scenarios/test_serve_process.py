@@ -143,8 +143,17 @@ async def test_serve_answers_health_and_a_signed_start(
             delivery = await slack.slash_command(fran, channel, "/p2p", "start Live product=@priya")
             assert delivery.ok
             await slack.wait_for(lambda: len(slack.dm_messages(priya)) == 1, timeout=15)
-            assert "question 1" in slack.render(slack.dm_messages(priya)[0])
+            assert "step 1 of 8" in slack.render(slack.dm_messages(priya)[0])
             assert len(slack.channel_messages(channel)) == 1
+
+
+# The Product Owner's first three steps, each answered whole, none earning a follow-up.
+REPLIES = (
+    "2 days of work over 4 days, comes back rarely",
+    "Idea written up. A sponsor signs it off in a week.",
+    "3 days of work over 4 days, comes back rarely",
+)
+WHILE_DOWN = "1 day of work over 2 days, comes back sometimes"
 
 
 async def test_killed_mid_interview_it_goes_on_where_it_was(
@@ -167,23 +176,23 @@ async def test_killed_mid_interview_it_goes_on_where_it_was(
             slack.request_url = f"http://127.0.0.1:{port}/slack/events"
             await slack.slash_command(fran, channel, "/p2p", "start Restart product=@priya")
             await slack.wait_for(lambda: len(asked()) == 1, timeout=15)
-            for n in (1, 2):
-                await slack.send_dm(priya, f"A full answer number {n}")
+            for n, reply in enumerate(REPLIES[:2], start=1):
+                await slack.send_dm(priya, reply)
                 await slack.wait_for(lambda n=n: len(asked()) == n + 1, timeout=15)
             process.kill()  # no goodbye: SIGKILL
             process.wait()
-        await slack.send_dm(priya, "An answer while p2p is down")  # Slack gives up delivering
+        await slack.send_dm(priya, WHILE_DOWN)  # Slack gives up delivering
         with serving(slack, database_url, tmp_path) as (process, port):
             await wait_healthy(port, process)
             slack.request_url = f"http://127.0.0.1:{port}/slack/events"
-            await slack.send_dm(priya, "A full answer number 3")
+            await slack.send_dm(priya, REPLIES[2])
             await slack.wait_for(lambda: len(asked()) == 4, timeout=15)
             await slack.settle(quiet=0.5)
         assert asked() == [
-            "question:Idea.what_happens",
-            "question:Idea.needs",
-            "question:Idea.who_and_tools",
-            "question:Idea.output",
+            "question:Idea.figures",
+            "question:Idea.story",
+            "question:Design.figures",
+            "question:Design.story",
         ], "nothing asked twice, nothing skipped"
         async with database.transaction() as session:
             from storage import interviews, workshops
@@ -191,8 +200,4 @@ async def test_killed_mid_interview_it_goes_on_where_it_was(
             workshop = await workshops.get_latest_workshop(session)
             assert workshop is not None
             stored = await interviews.list_answers(session, workshop_id=workshop.id)
-        assert [a.raw_text for a in stored] == [
-            "A full answer number 1",
-            "A full answer number 2",
-            "A full answer number 3",
-        ]
+        assert [a.raw_text for a in stored] == list(REPLIES)

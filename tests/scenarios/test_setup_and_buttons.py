@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.sandbox import render_view_text
+from bot.workshop.core.steps import step_parts
 from storage import interviews, workshops
 from tests.scenarios.conftest import Harness
-from tests.scenarios.test_workshop import open_question, question_key
+from tests.scenarios.test_workshop import is_closed, open_question, part_menus, question_key
 
 
 async def test_start_without_roles_opens_the_form_and_shows_mistakes_inline(
@@ -73,11 +74,12 @@ async def test_quick_answer_buttons_answer_and_a_double_click_counts_once(
     await harness.command("fran", "start Clicks product=@priya")
     first = open_question(harness, "priya")
     assert first is not None
+    assert question_key(first) == "Idea.figures"
     await harness.slack.click(harness["priya"], "quick_answer:1")  # Skip
     await harness.slack.settle()
     second = open_question(harness, "priya")
     assert second is not None
-    assert question_key(second) == "Idea.needs"
+    assert question_key(second) == "Idea.story"
     # a double click on an answered question changes nothing
     harness.slack.deliver_twice = True
     await harness.slack.click(harness["priya"], "quick_answer:1")
@@ -85,37 +87,63 @@ async def test_quick_answer_buttons_answer_and_a_double_click_counts_once(
     harness.slack.deliver_twice = False
     third = open_question(harness, "priya")
     assert third is not None
-    assert question_key(third) == "Idea.who_and_tools"
+    assert question_key(third) == "Design.figures"
     async with harness.p2p.database.transaction() as session:
         workshop = await workshops.get_latest_workshop(session)
         assert workshop is not None
         stored = await interviews.list_answers(session, workshop_id=workshop.id)
     assert [(a.question_key, a.parsed) for a in stored] == [
-        ("Idea.what_happens", {"skipped": True}),
-        ("Idea.needs", {"skipped": True}),
+        ("Idea.figures", {"skipped": True}),
+        ("Idea.story", {"skipped": True}),
     ]
     answered = harness.dm_texts("priya")[0]
     assert "Skip" in answered.splitlines()[-1] or "skip" in answered
 
 
-async def test_a_duration_menu_answers_a_duration_question(harness: Harness) -> None:
+async def test_a_duration_menu_answers_its_part_and_the_step_waits_for_the_rest(
+    harness: Harness,
+) -> None:
     await harness.command("fran", "start Menu product=@priya")
-    for _ in range(4):  # what happens, needs, who and tools, output
-        await harness.slack.send_dm(harness["priya"], "a complete answer in words")
-        await harness.slack.settle(quiet=0.1)
     message = open_question(harness, "priya")
     assert message is not None
-    assert question_key(message) == "Idea.process_time"
-    await harness.slack.click(harness["priya"], "quick_answer_pick", value="half a day")
+    assert question_key(message) == "Idea.figures"
+    menus = {part: action_id for action_id, part in part_menus(message)}
+    assert list(menus) == [
+        "Idea.process_time",
+        "Idea.lead_time",
+        "Idea.rework",
+        "Idea.lead_time_worst",
+    ], "one menu a figure the step asks for"
+    assert menus["Idea.process_time"] == "quick_answer_pick:0"
+    sent = len(harness.dm_texts("priya"))
+    await harness.slack.click(harness["priya"], menus["Idea.process_time"], value="half a day")
     await harness.slack.settle()
+    assert len(harness.dm_texts("priya")) == sent, "nothing is sent until the step is complete"
+    assert open_question(harness, "priya") == message, "the step is still open"
     async with harness.p2p.database.transaction() as session:
         workshop = await workshops.get_latest_workshop(session)
         assert workshop is not None
-        stored = await interviews.list_answers(session, workshop_id=workshop.id)
-    last = stored[-1]
-    assert last.question_key == "Idea.process_time"
-    assert last.parsed is not None
-    assert (last.parsed["low"], last.parsed["unit"]) == (0.5, "days")
+        (stored,) = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert stored.question_key == "Idea.figures"
+    (picked,) = step_parts(stored).values()
+    assert (picked["parsed"]["low"], picked["parsed"]["unit"]) == (0.5, "days")
+
+    await harness.slack.click(harness["priya"], menus["Idea.lead_time"], value="2-4 weeks")
+    await harness.slack.settle(quiet=0.1)
+    assert len(harness.dm_texts("priya")) == sent
+    await harness.slack.click(harness["priya"], menus["Idea.rework"], value="rarely")
+    await harness.slack.settle()
+    assert is_closed(harness, "priya", message.ts), "the last part needed closes the step"
+    following = open_question(harness, "priya")
+    assert following is not None
+    assert question_key(following) == "Idea.story"
+    async with harness.p2p.database.transaction() as session:
+        (stored,) = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert {k: v["text"] for k, v in step_parts(stored).items()} == {
+        "Idea.process_time": "half a day",
+        "Idea.lead_time": "2-4 weeks",
+        "Idea.rework": "rarely",
+    }
 
 
 async def test_the_form_adds_a_role_of_your_own(harness: Harness) -> None:

@@ -42,9 +42,9 @@ async def test_start_a_workshop_over_socket_mode(database_url: str) -> None:
         assert "has started" in slack.render(slack.ephemerals(fran)[-1])
         assert slack.calls_to("apps.connections.open")[0].status == 200
 
-        await slack.send_dm(priya, "An idea is written up")
+        await slack.send_dm(priya, "2 days of work over 4 days, comes back rarely")
         await slack.wait_for(lambda: len(slack.dm_messages(priya)) >= 3, timeout=10)
-        assert "question 2" in slack.render(slack.dm_messages(priya)[-1])
+        assert "step 2 of 8" in slack.render(slack.dm_messages(priya)[-1])
         await slack.settle()  # let the last acknowledgement arrive before disconnecting
         assert all(d.ok for d in slack.deliveries), "every envelope acknowledged in time"
     finally:

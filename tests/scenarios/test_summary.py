@@ -36,7 +36,7 @@ def document(
     participants = []
     for key, _, stages in ROLES:
         for n in range(people_per_role):
-            answers = [answer("receive_pca", "90%")] if key != "product" else []
+            answers = []
             for stage in stages:
                 slow = planted and stage == "Design"
                 answers += [
@@ -45,8 +45,9 @@ def document(
                     answer(f"{stage}.lead_time", "8 weeks" if slow else "3 days", stage),
                     answer(f"{stage}.pain", f"Waiting on the approval board. {long}", stage),
                 ]
-            if planted and key == "engineering":
-                answers[0] = answer("receive_pca", "10%")
+            if key != "product":  # how usable the work is where the role takes it over
+                usable = "10%" if planted and key == "engineering" else "90%"
+                answers.append(answer(f"{stages[0]}.receive_pca", usable, stages[0]))
             participants.append(
                 {
                     "user_id": f"U{key[:3].upper()}{n:04d}",

@@ -20,16 +20,19 @@ from bot.workshop.core.export import SCHEMA_PATH, ExportDocument, parse_export
 from bot.workshop.core.model import InterviewMode, WorkshopStatus
 from bot.workshop.core.planning import RoleRequest, StartRequest
 from bot.workshop.core.questions import QuestionBank, load_question_bank
+from bot.workshop.core.steps import expand_answers
 from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.archive import WorkshopArchive, plan_of
 from storage import archive as stored_archive
 from storage import interviews, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeMessenger
+from tests.replies import reply_for
 
 TEAM, CHANNEL = "T1", "C1"
 REPO = Path(__file__).resolve().parents[2]
-# What the product owner types, by question; other questions get an answer of their kind.
+# What the product owner enters in the answer form, by part (a field each, the detail parts
+# included); other parts get an answer of their kind.
 REPLIES = {
     "Idea.process_time": "2-3 days",
     "Idea.lead_time": "about 2 weeks",
@@ -80,21 +83,40 @@ async def other_database(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 async def reply(
-    interviewer: AnswerRecorder, messenger: FakeMessenger, clock: FakeClock, user_id: str
+    interviewer: AnswerRecorder,
+    messenger: FakeMessenger,
+    clock: FakeClock,
+    user_id: str,
+    *,
+    form: bool = False,
 ) -> bool:
-    """Answer the last question the user was asked; False when nothing new was asked."""
+    """Answer the last step the user was asked: in the answer form, a field a part, or
+    typed in one reply. False when nothing new was asked."""
     asked = messenger.questions_to(user_id)
     if not asked:
         return False
-    question = asked[-1].question
-    text = REPLIES.get(question.key) or BY_KIND.get(question.kind.value, "we talk it over a lot")
+    prompt = asked[-1]
     clock.advance(minutes=7)
-    await interviewer.handle_direct_message(
-        team_id=TEAM,
-        user_id=user_id,
-        text=text,
-        delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{len(asked)}",
-    )
+    if form:
+        texts = {
+            part.key: REPLIES.get(part.key) or BY_KIND.get(part.kind.value, "we talk it over a lot")
+            for part in prompt.question.answer_parts()
+        }
+        await interviewer.answer_from_form(
+            team_id=TEAM,
+            user_id=user_id,
+            interview_id=prompt.interview_id,
+            question_key=prompt.question.key,
+            texts=texts,
+            delivery_key=f"view:{TEAM}:{user_id}:{user_id}.{len(asked)}",
+        )
+    else:
+        await interviewer.handle_direct_message(
+            team_id=TEAM,
+            user_id=user_id,
+            text=reply_for(prompt.question, missing=prompt.missing),
+            delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{len(asked)}",
+        )
     return len(messenger.questions_to(user_id)) > len(asked)
 
 
@@ -106,7 +128,8 @@ async def run_workshop(
     channel: str = CHANNEL,
     title: str = "Checkout revamp",
 ) -> None:
-    """Product answers everything; engineering answers three questions, then pauses."""
+    """Product answers everything in the form; engineering types three replies, then
+    pauses."""
     await services.starter.start_workshop(
         StartRequest(
             team_id=TEAM,
@@ -120,7 +143,7 @@ async def run_workshop(
             mode=InterviewMode.IN_TURN,
         )
     )
-    while await reply(services.answers, messenger, clock, "UPO"):
+    while await reply(services.answers, messenger, clock, "UPO", form=True):
         pass
     for _ in range(3):
         await reply(services.answers, messenger, clock, "UENG")
@@ -171,7 +194,9 @@ async def test_the_exported_json_holds_every_answer_parsed(
     exported = {
         a.question_key + "@" + p.user_id: a for p in document.participants for a in p.answers
     }
-    assert len(exported) == len(stored) > 40
+    parts = expand_answers(stored)  # a step is stored as one answer, exported a part each
+    assert len(exported) == len(parts) > 40
+    assert len(stored) < len(parts)
     product = {a.question_key: a for a in document.participants[0].answers}
     process, rework = parse_duration("2-3 days"), parse_percent("9 out of 10")
     assert process is not None

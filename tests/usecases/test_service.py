@@ -16,19 +16,18 @@ from bot.workshop.core.errors import (
 )
 from bot.workshop.core.model import InterviewMode, InterviewStatus
 from bot.workshop.core.planning import RoleRequest, StartRequest
-from bot.workshop.core.questions import QuestionKind
 from bot.workshop.ports import NoticeKind
 from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.start import WorkshopStarter
 from storage import interviews, workshops
 from storage.db import Database
 from tests.fakes import FakeMessenger
+from tests.replies import reply_for
 
 TEAM, CHANNEL, FACILITATOR = "T1", "C1", "UFAC"
 
 
-def answer_for(kind: QuestionKind) -> str:
-    return {"duration": "2-3 days", "percent": "about 80%"}.get(kind.value, "we talk it over")
+HANDED_ON = "We talk it over."  # what every role says it hands on
 
 
 @pytest.fixture
@@ -55,7 +54,8 @@ def start_request(*roles: tuple[str, tuple[str, ...]], **kwargs: object) -> Star
 async def answer_everything(
     interviewer: AnswerRecorder, messenger: FakeMessenger, user_id: str
 ) -> None:
-    """Answer each question the user is asked until they are asked no more."""
+    """Answer each step the user is asked (all its parts in one reply, or the parts still
+    missing) until they are asked no more."""
     answered = 0
     while True:
         asked = messenger.questions_to(user_id)
@@ -66,7 +66,7 @@ async def answer_everything(
         await interviewer.handle_direct_message(
             team_id=TEAM,
             user_id=user_id,
-            text=answer_for(prompt.question.kind),
+            text=reply_for(prompt.question, missing=prompt.missing, texts={"handover": HANDED_ON}),
             delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{answered}",
         )
 
@@ -95,7 +95,7 @@ async def test_in_turn_roles_are_interviewed_in_path_order(
     assert [s.name for s in analysis.stages][:3] == ["Idea", "Approval", "Design"]
     idea = analysis.stages[0]
     assert idea.roles == ("Product Owner",)
-    assert idea.process_days == pytest.approx(2.5)
+    assert idea.process_days == pytest.approx(0.5), "half a day of work"
 
 
 async def test_first_question_shows_what_the_role_before_hands_over(
@@ -107,8 +107,14 @@ async def test_first_question_shows_what_the_role_before_hands_over(
     assert first.first
     assert first.upstream is not None
     assert first.upstream.role == "Product Owner"
-    assert first.upstream.text == "we talk it over"
-    assert first.question.key == "receive_confirm", "the receiver confirms or corrects it"
+    handing_on = next(p for p in messenger.questions_to("UPO") if p.question.key == "handing_on")
+    typed = reply_for(handing_on.question, texts={"handover": HANDED_ON})
+    assert typed.startswith(HANDED_ON)
+    assert first.upstream.text == typed, "the hand-over, as typed (its only text part)"
+    assert first.question.key == "Design.figures", "the first stage engineering takes over"
+    assert "Design.receive_pca" in [p.key for p in first.question.asked_parts()], (
+        "the receiver says how usable what it receives is"
+    )
 
 
 async def test_a_redelivered_message_is_stored_once_and_answered_once(
@@ -122,11 +128,12 @@ async def test_a_redelivered_message_is_stored_once_and_answered_once(
             ("product", ("UPO",)),
         )
     )
+    text = reply_for(messenger.questions_to("UPO")[0].question)
     for _ in range(2):
         await interviewer.handle_direct_message(
             team_id=TEAM,
             user_id="UPO",
-            text="an idea appears",
+            text=text,
             delivery_key=f"message:{TEAM}:UPO:1.1",
         )
     assert len(messenger.questions_to("UPO")) == 2
@@ -134,7 +141,7 @@ async def test_a_redelivered_message_is_stored_once_and_answered_once(
         workshop = await workshops.get_latest_workshop(session)
         assert workshop is not None
         stored = await interviews.list_answers(session, workshop_id=workshop.id)
-    assert [a.raw_text for a in stored] == ["an idea appears"]
+    assert [(a.question_key, a.raw_text) for a in stored] == [("Idea.figures", text)]
 
 
 async def test_concurrent_replies_each_answer_one_question(
@@ -148,23 +155,27 @@ async def test_concurrent_replies_each_answer_one_question(
             ("product", ("UPO",)),
         )
     )
+    # Each reads as the first step's figures, and as the second step's story.
+    texts = [
+        f"Half a day of work, over 2-3 weeks, comes back rarely. A full reply {n}." for n in (0, 1)
+    ]
     await asyncio.gather(
         *(
             interviewer.handle_direct_message(
                 team_id=TEAM,
                 user_id="UPO",
-                text=f"a full reply {n}",
+                text=text,
                 delivery_key=f"message:{TEAM}:UPO:2.{n}",
             )
-            for n in range(2)
+            for n, text in enumerate(texts)
         )
     )
     async with database.transaction() as session:
         workshop = await workshops.get_latest_workshop(session)
         assert workshop is not None
         stored = await interviews.list_answers(session, workshop_id=workshop.id)
-    assert sorted(a.raw_text for a in stored) == ["a full reply 0", "a full reply 1"]
-    assert [a.question_key for a in stored] == ["Idea.what_happens", "Idea.needs"]
+    assert sorted(a.raw_text for a in stored) == texts
+    assert [a.question_key for a in stored] == ["Idea.figures", "Idea.story"]
 
 
 async def test_an_unreadable_duration_is_asked_again_not_stored(
@@ -178,27 +189,22 @@ async def test_an_unreadable_duration_is_asked_again_not_stored(
             ("product", ("UPO",)),
         )
     )
-    n = 0
-    while (asked := messenger.questions_to("UPO")[-1]).question.kind is not QuestionKind.DURATION:
-        n += 1
-        await interviewer.handle_direct_message(
-            team_id=TEAM,
-            user_id="UPO",
-            text="a full answer here",
-            delivery_key=f"message:{TEAM}:UPO:3.{n}",
-        )
+    await interviewer.handle_direct_message(
+        team_id=TEAM, user_id="UPO", text="2 hours of work", delivery_key=f"message:{TEAM}:UPO:3.1"
+    )
+    asked = messenger.questions_to("UPO")[-1]
+    assert asked.missing == ("Idea.lead_time", "Idea.rework"), "the elapsed time is wanted"
     await interviewer.handle_direct_message(
         team_id=TEAM, user_id="UPO", text="it varies a lot", delivery_key=f"message:{TEAM}:UPO:3.9"
     )
     again = messenger.questions_to("UPO")[-1]
     assert again.retry
-    assert again.question.key == asked.question.key
+    assert again.question.key == asked.question.key == "Idea.figures"
     async with database.transaction() as session:
         workshop = await workshops.get_latest_workshop(session)
         assert workshop is not None
         stored = await interviews.list_answers(session, workshop_id=workshop.id)
-    assert len(stored) == n
-    assert "it varies a lot" not in [a.raw_text for a in stored]
+    assert [(a.question_key, a.raw_text) for a in stored] == [("Idea.figures", "2 hours of work")]
 
 
 async def test_strangers_and_waiting_participants_are_told_why_nothing_is_asked(
@@ -227,10 +233,11 @@ async def test_a_question_that_failed_to_send_goes_out_after_a_restart(
             ("product", ("UPO",)),
         )
     )
+    text = reply_for(messenger.questions_to("UPO")[0].question)
     messenger.fail_next_question = True
     with pytest.raises(ConnectionError):
         await interviewer.handle_direct_message(
-            team_id=TEAM, user_id="UPO", text="idea", delivery_key=f"message:{TEAM}:UPO:5.1"
+            team_id=TEAM, user_id="UPO", text=text, delivery_key=f"message:{TEAM}:UPO:5.1"
         )
     assert len(messenger.questions_to("UPO")) == 1
     assert await services.asking.resume_unsent_prompts() == 1
@@ -304,15 +311,17 @@ async def test_a_vague_answer_earns_one_request_for_an_example(
     service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
-    await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="stuff", delivery_key=f"message:{TEAM}:UPO:6.1"
-    )
+    for n, text in enumerate(("1 day of work, over 2 days, comes back rarely.", "stuff")):
+        await interviewer.handle_direct_message(
+            team_id=TEAM, user_id="UPO", text=text, delivery_key=f"message:{TEAM}:UPO:6.{n}"
+        )
     probe = messenger.questions_to("UPO")[-1]
-    assert probe.question.key == "Idea.what_happens.example"
+    assert probe.question.key == "Idea.pain.example"
+    assert probe.extra, "a follow-up is not counted as a step"
     await interviewer.handle_direct_message(
-        team_id=TEAM, user_id="UPO", text="meh", delivery_key=f"message:{TEAM}:UPO:6.2"
+        team_id=TEAM, user_id="UPO", text="meh", delivery_key=f"message:{TEAM}:UPO:6.9"
     )
-    assert messenger.questions_to("UPO")[-1].question.key == "Idea.needs"
+    assert messenger.questions_to("UPO")[-1].question.key == "Design.figures"
 
 
 async def test_pause_holds_questions_and_resume_asks_again(
@@ -332,7 +341,7 @@ async def test_pause_holds_questions_and_resume_asks_again(
     )
     assert messenger.notices_to("UPO")[-1].kind is NoticeKind.RESUMED
     asked = messenger.questions_to("UPO")
-    assert [q.question.key for q in asked] == ["Idea.what_happens", "Idea.what_happens"]
+    assert [q.question.key for q in asked] == ["Idea.figures", "Idea.figures"]
 
 
 async def test_a_quick_answer_counts_once_and_a_stale_click_is_ignored(
@@ -356,9 +365,7 @@ async def test_a_quick_answer_counts_once_and_a_stale_click_is_ignored(
         workshop = await workshops.get_latest_workshop(session)
         assert workshop is not None
         stored = await interviews.list_answers(session, workshop_id=workshop.id)
-    assert [(a.question_key, a.parsed) for a in stored] == [
-        ("Idea.what_happens", {"skipped": True})
-    ]
+    assert [(a.question_key, a.parsed) for a in stored] == [("Idea.figures", {"skipped": True})]
     assert messenger.closed == [("300.1", "skip")], "the answered question loses its buttons"
     assert len(messenger.questions_to("UPO")) == 2
 
@@ -367,13 +374,16 @@ async def test_a_long_wait_earns_the_waiting_for_probe(
     service: WorkshopStarter, interviewer: AnswerRecorder, messenger: FakeMessenger
 ) -> None:
     await service.start_workshop(start_request(("product", ("UPO",))))
-    replies = {"process_time": "2 hours", "lead_time": "3 weeks"}
+    replies = {"figures": "2 hours of work, over 3 weeks, comes back rarely."}
     n = 0
     while (asked := messenger.questions_to("UPO")[-1]).question.base_key != "waiting_for":
         n += 1
         assert n < 20, "the waiting_for probe was never asked"
-        text = replies.get(asked.question.base_key, "a proper long answer")
+        text = replies.get(asked.question.base_key) or reply_for(
+            asked.question, missing=asked.missing
+        )
         await interviewer.handle_direct_message(
             team_id=TEAM, user_id="UPO", text=text, delivery_key=f"message:{TEAM}:UPO:8.{n}"
         )
     assert asked.question.key == "Idea.waiting_for"
+    assert n == 2, "asked straight after the stage's figures and story"

@@ -15,6 +15,7 @@ from bot.workshop.core.questions import Question, QuestionKind
 from bot.workshop.usecases.revise import Review
 
 MAX_INPUT = 3000
+MAX_FORM_BLOCKS = 100
 
 
 class AnswerFormState(Frozen):
@@ -47,7 +48,9 @@ def _modal(
     }
 
 
-def _text_input(block_id: str, label: str, *, initial: str = "", multiline: bool = True) -> Block:
+def _text_input(
+    block_id: str, label: str, *, initial: str = "", multiline: bool = True, optional: bool = False
+) -> Block:
     element: Block = {
         "type": "plain_text_input",
         "action_id": SETUP_INPUT,
@@ -56,34 +59,49 @@ def _text_input(block_id: str, label: str, *, initial: str = "", multiline: bool
     }
     if initial:
         element["initial_value"] = initial[:MAX_INPUT]
-    return {
+    block: Block = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label[:2000]),
         "element": element,
     }
+    if optional:
+        block["optional"] = True
+    return block
 
 
 def build_answer_form(
     question: Question, question_text: str, renderer: Renderer, state: AnswerFormState
 ) -> dict[str, Any]:
-    examples = renderer.message("interview.examples", kind=question.kind.value)
+    """One field a part (a single question has one), the detail parts last and optional,
+    each read as its kind when the form is saved."""
     blocks: list[Block] = [section(question_text)]
-    blocks.append(
-        _text_input(
-            FormBlock.ANSWER,
-            renderer.message("interview.form_label"),
-            multiline=question.kind is QuestionKind.TEXT,
+    parts = sorted(question.answer_parts(), key=lambda p: p.template.detail)
+    for part in parts:
+        label = (
+            part.template.label if question.is_step else renderer.message("interview.form_label")
         )
-    )
-    if examples:
-        blocks.append(context(examples))
+        if part.template.detail:
+            label = renderer.message("interview.form_detail_label", label=label)
+        blocks.append(
+            _text_input(
+                FormBlock.ANSWER.for_question(part.kind.value, part.key),
+                label,
+                multiline=part.kind is QuestionKind.TEXT,
+                optional=part.template.optional,
+            )
+        )
+        examples = renderer.message(
+            "interview.examples", kind=part.kind.value, kinds=[part.kind.value], figures=[]
+        )
+        if examples and not part.template.detail:
+            blocks.append(context(examples))
     return _modal(
         CallbackId.ANSWER_FORM,
         renderer.message("interview.form_title"),
         renderer.message("interview.form_submit"),
         renderer.message("interview.form_close"),
-        blocks,
+        blocks[:MAX_FORM_BLOCKS],
         state,
     )
 
@@ -151,10 +169,36 @@ def _value(submission: ViewSubmission, block_id: str) -> dict[str, Any]:
 
 def read_answer_form(
     submission: ViewSubmission,
-) -> tuple[AnswerFormState, str, Interpretation]:
+) -> tuple[AnswerFormState, dict[str, str], dict[str, str]]:
+    """The text of every field by part key, and the kind of each that cannot be read, by
+    block id (for the errors shown beside it). Empty optional fields are left out."""
     state = AnswerFormState.model_validate_json(submission.private_metadata or "{}")
-    text = str(_value(submission, FormBlock.ANSWER).get("value") or "")
-    return state, text, interpret_text(state.kind, text)
+    fields, unreadable = _read_fields(submission, skip_empty=True)
+    return state, {key: text for key, (text, _) in fields.items()}, unreadable
+
+
+def _read_fields(
+    submission: ViewSubmission, *, skip_empty: bool
+) -> tuple[dict[str, tuple[str, Interpretation]], dict[str, str]]:
+    """Every "answer:<kind>:<key>" field read as its kind, and the kind of each unreadable
+    one by block id."""
+    kinds = {kind.value[:1]: kind for kind in QuestionKind}
+    fields: dict[str, tuple[str, Interpretation]] = {}
+    unreadable: dict[str, str] = {}
+    for block_id, entry in submission.values.items():
+        prefix, _, rest = str(block_id).partition(":")
+        kind_letter, _, key = rest.partition(":")
+        if prefix != FormBlock.ANSWER or kind_letter not in kinds:
+            continue
+        text = str((entry.get(SETUP_INPUT) or {}).get("value") or "")
+        if skip_empty and not text.strip():
+            continue
+        reading = interpret_text(kinds[kind_letter], text)
+        if reading.accepted:
+            fields[key] = (text, reading)
+        else:
+            unreadable[block_id] = kinds[kind_letter].value
+    return fields, unreadable
 
 
 def read_ask_form(submission: ViewSubmission) -> tuple[AnswerFormState, str]:
@@ -167,18 +211,5 @@ def read_review_form(
 ) -> tuple[ReviewFormState, dict[str, tuple[str, Interpretation]], dict[str, str]]:
     """Every edit read as its kind of answer, and the kind of each unreadable one by block."""
     state = ReviewFormState.model_validate_json(submission.private_metadata or "{}")
-    kinds = {kind.value[:1]: kind for kind in QuestionKind}
-    edits: dict[str, tuple[str, Interpretation]] = {}
-    unreadable: dict[str, str] = {}
-    for block_id, entry in submission.values.items():
-        prefix, _, rest = str(block_id).partition(":")
-        kind_letter, _, key = rest.partition(":")
-        if prefix != FormBlock.ANSWER or kind_letter not in kinds:
-            continue
-        text = str((entry.get(SETUP_INPUT) or {}).get("value") or "")
-        reading = interpret_text(kinds[kind_letter], text)
-        if reading.accepted:
-            edits[key] = (text, reading)
-        else:
-            unreadable[block_id] = kinds[kind_letter].value
+    edits, unreadable = _read_fields(submission, skip_empty=False)
     return state, edits, unreadable

@@ -13,6 +13,7 @@ from bot.rendering import Mrkdwn, Renderer, shorten
 from bot.slack.ids import ActionId, BlockId
 from bot.workshop.core.model import Frozen, Workshop
 from bot.workshop.core.progress import WorkshopProgress
+from bot.workshop.core.questions import Part, QuickAnswers
 from bot.workshop.ports import Notice, QuestionPrompt
 
 Block = dict[str, Any]
@@ -82,19 +83,21 @@ class QuickAnswer(Frozen):
     interview_id: int
     question_key: str
     text: str
+    part: str | None = None  # a menu for one part of a step
 
 
 def build_question_message(
     prompt: QuestionPrompt,
     renderer: Renderer,
-    quick_answers: Sequence[str] = (),
+    quick_answers: QuickAnswers | None = None,
     *,
     answered: str | None = None,
 ) -> SlackMessage:
-    """A question in a participant's DM; once ``answered``, without its buttons."""
+    """A step or question in a participant's DM; once ``answered``, without its buttons."""
+    question = prompt.question
     question_text = renderer.text(
-        prompt.question.template.text,
-        stage=prompt.question.stage or "",
+        question.template.text,
+        stage=question.stage or "",
         role=prompt.role,
         upstream_role=prompt.upstream.role if prompt.upstream else "",
     )
@@ -110,6 +113,7 @@ def build_question_message(
                     channel_id=prompt.workshop.channel_id,
                     role=prompt.role,
                     total=prompt.total,
+                    minutes=prompt.minutes,
                     stages=stages,
                 )
             )
@@ -124,61 +128,97 @@ def build_question_message(
                 )
             )
     if prompt.retry:
-        blocks.append(section(renderer.message("interview.retry", kind=prompt.question.kind.value)))
+        blocks.append(section(renderer.message("interview.retry", kind=question.kind.value)))
+    parts = _parts_to_ask(prompt)
     blocks.append(
         section(
             renderer.message(
                 "interview.question",
                 number=prompt.number,
                 total=prompt.total,
-                stage=prompt.question.stage or "",
+                stage=question.stage or "",
+                extra=prompt.extra,
                 text=Mrkdwn(question_text),
+                parts=[(Mrkdwn(p.template.ask), p.template.optional) for p in parts]
+                if question.is_step
+                else [],
+                have=prompt.have if answered is None else "",
             ),
-            block_id=BlockId.QUESTION.keyed(prompt.question.key),
+            block_id=BlockId.QUESTION.keyed(question.key),
         )
     )
     if answered is not None:
         blocks.append(context(renderer.message("interview.answered", text=answered)))
     else:
-        examples = renderer.message("interview.examples", kind=prompt.question.kind.value)
+        kinds = sorted({p.kind.value for p in parts})
+        examples = renderer.message(
+            "interview.examples", kind=question.kind.value, kinds=kinds, figures=_figures(parts)
+        )
         if examples:
             blocks.append(context(examples))
-        blocks.append(_quick_answer_actions(prompt, renderer, quick_answers))
+        blocks.append(_quick_answer_actions(prompt, parts, renderer, quick_answers))
     fallback = renderer.message(
         "interview.fallback",
         number=prompt.number,
         total=prompt.total,
-        stage=prompt.question.stage or "",
+        stage=question.stage or "",
+        extra=prompt.extra,
     )
     return SlackMessage(text=f"{fallback}: {question_text}", blocks=tuple(blocks))
 
 
+def _parts_to_ask(prompt: QuestionPrompt) -> tuple[Part, ...]:
+    parts = prompt.question.asked_parts()
+    if prompt.missing:
+        return tuple(p for p in parts if p.key in prompt.missing)
+    return parts
+
+
+def _figures(parts: Sequence[Part]) -> list[str]:
+    return [p.base_key for p in parts if p.kind.is_figure]
+
+
 def _quick_answer_actions(
-    prompt: QuestionPrompt, renderer: Renderer, quick_answers: Sequence[str]
+    prompt: QuestionPrompt,
+    parts: Sequence[Part],
+    renderer: Renderer,
+    quick_answers: QuickAnswers | None,
 ) -> Block:
-    def value(text: str) -> str:
+    def value(text: str, part: str | None = None) -> str:
         return QuickAnswer(
-            interview_id=prompt.interview_id, question_key=prompt.question.key, text=text
+            interview_id=prompt.interview_id,
+            question_key=prompt.question.key,
+            text=text,
+            part=part,
         ).model_dump_json()
 
     elements: list[Block] = []
-    if quick_answers:
+    figures = [p for p in parts if p.kind.is_figure]
+    for index, part in enumerate(figures):
+        options = quick_answers.for_kind(part.kind) if quick_answers else ()
+        if not options:
+            continue
         elements.append(
             {
                 "type": "static_select",
-                "action_id": ActionId.QUICK_ANSWER_PICK,
+                "action_id": ActionId.QUICK_ANSWER_PICK.numbered(index),
                 "placeholder": plain(
-                    renderer.message("interview.pick_placeholder", kind=prompt.question.kind.value)
+                    fit(part.template.label, 150)
+                    if prompt.question.is_step
+                    else renderer.message("interview.pick_placeholder", kind=part.kind.value)
                 ),
                 "options": [
-                    {"text": plain(fit(option, 75)), "value": value(option)}
-                    for option in quick_answers[:100]
+                    {
+                        "text": plain(fit(option, 75)),
+                        "value": value(option, part.key if prompt.question.is_step else None),
+                    }
+                    for option in options[:100]
                 ],
             }
         )
     choices = [("interview.dont_know", "don't know"), ("interview.skip", "skip")]
     for index, (label, text) in enumerate(choices):
-        if prompt.question.kind.value == "text" and text == "don't know":
+        if text == "don't know" and not figures:
             continue
         elements.append(
             button(renderer.message(label), ActionId.QUICK_ANSWER.numbered(index), value(text))
@@ -186,7 +226,7 @@ def _quick_answer_actions(
     elements.append(
         button(renderer.message("interview.answer_in_form"), ActionId.ANSWER_IN_FORM, value(""))
     )
-    if prompt.question.stage:
+    if prompt.question.stage and not prompt.extra:
         elements.append(
             button(renderer.message("interview.ask_someone"), ActionId.ASK_SOMEONE, value(""))
         )

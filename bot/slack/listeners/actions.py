@@ -30,7 +30,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     interviewer, revisions = services.answers, services.revisions
 
     @app.action(re.compile(ActionId.QUICK_ANSWER.pattern))
-    @app.action(ActionId.QUICK_ANSWER_PICK)
+    @app.action(re.compile(ActionId.QUICK_ANSWER_PICK.pattern))
     async def handle_quick_answer(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
@@ -109,4 +109,5 @@ async def record_quick_answer(interviewer: AnswerRecorder, click: BlockAction) -
         question_key=choice.question_key,
         text=choice.text,
         delivery_key=click.delivery_key,
+        part=choice.part,
     )

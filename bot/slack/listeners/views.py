@@ -24,7 +24,6 @@ from bot.slack.ids import CallbackId, FormBlock
 from bot.slack.listeners.errors import reporting_errors
 from bot.slack.payloads import ViewSubmission
 from bot.workshop.bootstrap import Services
-from bot.workshop.core.interview import Interpretation
 from bot.workshop.core.planning import StartRequest
 from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.start import WorkshopStarter
@@ -66,14 +65,13 @@ def register_answer_forms(app: AsyncApp, services: Services, renderer: Renderer)
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         submission = ViewSubmission.parse(body)
-        state, text, reading = read_answer_form(submission)
-        if not reading.accepted:
-            unreadable = renderer.message("interview.unreadable", kind=state.kind.value)
-            await ack(response_action="errors", errors={FormBlock.ANSWER: unreadable})
+        state, texts, unreadable = read_answer_form(submission)
+        if unreadable:
+            await ack(response_action="errors", errors=unreadable_errors(unreadable, renderer))
             return
         await ack()
         async with reporting_errors(submission, client=client, renderer=renderer):
-            await record_form_answer(services, submission, state, text, reading)
+            await record_form_answer(services, submission, state, texts)
 
     @app.view(CallbackId.ASK_FORM)
     async def handle_ask_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -125,11 +123,7 @@ async def hand_over_from_form(
 
 
 async def record_form_answer(
-    services: Services,
-    submission: ViewSubmission,
-    state: AnswerFormState,
-    text: str,
-    reading: Interpretation,
+    services: Services, submission: ViewSubmission, state: AnswerFormState, texts: dict[str, str]
 ) -> None:
     """An answer typed in the form: one's own, or a colleague's to a question handed on."""
     if state.handed:
@@ -137,16 +131,15 @@ async def record_form_answer(
             colleague_id=submission.user_id,
             interview_id=state.interview_id,
             question_key=state.question_key,
-            reading=reading,
-            text=text,
+            texts=texts,
             key=submission.view_key,
         )
         return
-    await services.answers.answer_from_button(
+    await services.answers.answer_from_form(
         team_id=submission.team_id,
         user_id=submission.user_id,
         interview_id=state.interview_id,
         question_key=state.question_key,
-        text=text,
+        texts=texts,
         delivery_key=submission.delivery_key,
     )

@@ -38,6 +38,7 @@ from bot.workshop.core.model import (
     WorkshopStatus,
 )
 from bot.workshop.core.questions import QuestionBank, QuestionKind
+from bot.workshop.core.steps import expand_answers
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "workshop-export.schema.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -187,7 +188,8 @@ def build_export(
     answers: Sequence[Answer],
     bank: QuestionBank,
 ) -> ExportDocument:
-    """The document for a stored workshop: participants and answers in the order stored.
+    """The document for a stored workshop: participants and answers in the order stored,
+    a step's answer as one answer a part (so an export reads like the questions asked).
 
     Labels and kinds come from the question bank; a key it does not know is its own label.
     """
@@ -195,7 +197,7 @@ def build_export(
     participants = []
     for interview in interviews:
         exported = []
-        for answer in (a for a in answers if a.interview_id == interview.id):
+        for answer in expand_answers(a for a in answers if a.interview_id == interview.id):
             question = bank.find(workshop, interview.role_key, answer.question_key)
             exported.append(
                 ExportedAnswer(

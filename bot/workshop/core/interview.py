@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from pydantic import BaseModel
-
-from bot.workshop.core.durations import (
-    DurationRange,
-    PercentRange,
-    TimeBasis,
-    parse_duration,
-    parse_percent,
-)
+from bot.workshop.core.durations import DurationRange, PercentRange, TimeBasis
 from bot.workshop.core.model import (
     Answer,
     Frozen,
@@ -24,46 +15,28 @@ from bot.workshop.core.model import (
     Workshop,
 )
 from bot.workshop.core.questions import FollowUp, Question, QuestionBank, QuestionKind
+from bot.workshop.core.steps import (
+    SKIP_WORDS,
+    Interpretation,
+    expanded_by_key,
+    interpret_step,
+    interpret_text,
+    is_done,
+)
 
-SKIP_WORDS = frozenset({"skip", "pass", "next", "skip it", "skip this", "skip this one"})
+__all__ = ["SKIP_WORDS", "Interpretation", "interpret_answer", "interpret_text"]
+
 # Short answers that are complete as they are, not vague.
 COMPLETE_SHORT_ANSWERS = frozenset(
-    {"yes", "no", "none", "nothing", "n/a", "na", "nobody", "same", "correct", "yes.", "yep",
+    {"yes", "no", "none", "nothing", "n/a", "na", "nobody", "same", "correct", "yep",
      "nope", "ok", "never", "always"}
 )  # fmt: skip
 
 
-class Interpretation(Frozen):
-    """What a typed reply means for the question it answers."""
-
-    accepted: bool
-    parsed: dict[str, Any] | None = None
-
-
 def interpret_answer(question: Question, text: str) -> Interpretation:
-    """What a reply to this question means (see interpret_text)."""
-    return interpret_text(question.kind, text)
-
-
-def interpret_text(kind: QuestionKind, text: str) -> Interpretation:
-    """Accept a reply, parsing durations and percentages; refuse what cannot be read.
-
-    Nothing is guessed: a duration or percentage that does not parse is refused so the
-    person can be asked again with examples.
-    """
-    cleaned = text.strip()
-    if not cleaned:
-        return Interpretation(accepted=False)
-    if cleaned.casefold().rstrip(".!") in SKIP_WORDS:
-        return Interpretation(accepted=True, parsed={"skipped": True})
-    if kind is QuestionKind.TEXT:
-        return Interpretation(accepted=True)
-    value: BaseModel | None = (
-        parse_duration(cleaned) if kind is QuestionKind.DURATION else parse_percent(cleaned)
-    )
-    if value is None:
-        return Interpretation(accepted=False)
-    return Interpretation(accepted=True, parsed=value.model_dump(mode="json"))
+    """What a reply to this question means (see interpret_text); for a step, the parts
+    it fills (see bot.workshop.core.steps.interpret_step)."""
+    return interpret_step(question, text, None)
 
 
 def duration_of(answer: Answer | None) -> DurationRange | None:
@@ -93,16 +66,36 @@ def is_substantive(answer: Answer) -> bool:
     )
 
 
-def is_vague(answer: Answer, max_words: int) -> bool:
+def names_something(text: str, signal_words: Sequence[str] = ()) -> bool:
+    """Whether an answer already names a concrete thing: a number, a name or an acronym
+    (a capital past the first word), or a word a follow-up listens for."""
+    words = text.split()
+    return (
+        any(ch.isdigit() for ch in text)
+        or any(w[:1].isupper() for w in words[1:])
+        or (len(words) == 1 and len(words[0]) > 1 and words[0].isupper())
+        or _mentions(signal_words, [text])
+    )
+
+
+def is_vague(answer: Answer, max_words: int, signal_words: Sequence[str] = ()) -> bool:
     if not is_substantive(answer) or answer.parsed:
         return False
-    text = answer.raw_text.strip().casefold()
-    return text not in COMPLETE_SHORT_ANSWERS and len(text.split()) <= max_words
+    text = answer.raw_text.strip().casefold().rstrip(".!")
+    return (
+        text not in COMPLETE_SHORT_ANSWERS
+        and len(text.split()) <= max_words
+        and not names_something(answer.raw_text.strip(), signal_words)
+    )
 
 
 def _mentions(words: Sequence[str], texts: Sequence[str]) -> bool:
+    """Any of the words in the texts, as a whole word; plurals count ("approvals")."""
     haystack = " ".join(texts).casefold()
-    return any(re.search(rf"(?<![a-z]){re.escape(w.casefold())}(?![a-z])", haystack) for w in words)
+    return any(
+        re.search(rf"(?<![a-z]){re.escape(w.casefold())}(?:s|es)?(?![a-z])", haystack)
+        for w in words
+    )
 
 
 def followup_applies(
@@ -134,45 +127,69 @@ def followup_applies(
     return _mentions(followup.mentions, texts)
 
 
-def probes_after(
+def probe_after(
     bank: QuestionBank, question: Question, answers: Mapping[str, Answer]
-) -> list[Question]:
-    """The follow-ups an answered question earns, in the order they are asked."""
+) -> Question | None:
+    """The one follow-up a done step earns, if any: the first in the bank's order whose
+    condition holds, else "can you give an example?" for a vague answer to its last text
+    part that names nothing concrete. `answers` hold the parts under their own keys."""
     answer = answers.get(question.key)
-    if answer is None or question.example_of is not None or not is_substantive(answer):
-        return []
-    probes: list[Question] = []
-    if question.kind is QuestionKind.TEXT and is_vague(answer, bank.vague_answer_words):
-        probes.append(bank.example_for(question))
+    if answer is None or question.is_followup or not is_substantive(answer):
+        return None
     for followup in bank.followups_after(question):
         assert isinstance(followup.template, FollowUp)
         if followup_applies(followup.template, question.stage, answers, question.key):
-            probes.append(followup)
-    return probes
+            return followup
+    part = bank.vague_part(question)
+    said = answers.get(part.key) if part is not None else None
+    if said is None and not question.is_step and question.kind is QuestionKind.TEXT:
+        said = answer
+    if said is not None and is_vague(said, bank.vague_answer_words, bank.signal_words()):
+        return bank.example_for(question)
+    return None
+
+
+def probes_after(
+    bank: QuestionBank, question: Question, answers: Mapping[str, Answer]
+) -> list[Question]:
+    """The follow-up an answered step earns, as a list (at most one)."""
+    probe = probe_after(bank, question, expanded_by_key(answers))
+    return [probe] if probe is not None else []
 
 
 class Progress(Frozen):
     next: Question | None
-    answered: int
-    expected: int  # the questions asked so far plus those still to come
+    answered: int  # steps done
+    expected: int  # the role's steps; follow-ups are extras on top, never counted
+
+    @property
+    def is_extra(self) -> bool:
+        return self.next is not None and self.next.is_followup
 
 
 def interview_progress(
     bank: QuestionBank, workshop: Workshop, role_key: str, answers: Mapping[str, Answer]
 ) -> Progress:
-    """Walk the role's questions: the first unanswered one is next."""
+    """Walk the role's steps: the first one not done is next, and a follow-up a done step
+    earns comes straight after it (one a stage, `max_followups` a person)."""
+    expanded = expanded_by_key(answers)
     next_question: Question | None = None
-    expected = 0
-    for question in bank.questions_for(workshop, role_key):
-        expected += 1
-        if question.key not in answers:
-            next_question = next_question or question
+    done = 0
+    probes = 0
+    steps = bank.questions_for(workshop, role_key)
+    for step in steps:
+        if not is_done(step, answers.get(step.key)):
+            next_question = next_question or step
             continue
-        for probe in probes_after(bank, question, answers):
-            expected += 1
+        done += 1
+        if probes >= bank.max_followups:
+            continue
+        probe = probe_after(bank, step, expanded)
+        if probe is not None:
+            probes += 1
             if probe.key not in answers:
                 next_question = next_question or probe
-    return Progress(next=next_question, answered=len(answers), expected=expected)
+    return Progress(next=next_question, answered=done, expected=len(steps))
 
 
 def interviews_to_start(workshop: Workshop, interviews: Sequence[Interview]) -> list[Interview]:

@@ -125,6 +125,21 @@ class Workshop(Frozen):
 
         return tuple(sorted(self.roles, key=first_stage))
 
+    def takes_over_at(self, role_key: str, stage_name: str) -> bool:
+        """Whether the role receives work from another role at this stage: the owned stage
+        before it has other owners (stages nobody owns are passed over), and the role is
+        one taking over; where nobody takes over (others let go), every owner receives."""
+        before: Stage | None = None
+        for stage in self.stages:
+            if stage.name == stage_name:
+                if before is None or set(before.roles) == set(stage.roles):
+                    return False
+                taking_over = [key for key in stage.roles if key not in before.roles]
+                return role_key in (taking_over or stage.roles)
+            if stage.roles:
+                before = stage
+        return False
+
     def upstream_role(self, role_key: str) -> Role | None:
         """The role interviewed just before this one, in path order."""
         order = self.role_order()

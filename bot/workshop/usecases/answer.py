@@ -11,8 +11,14 @@ import logging
 from datetime import datetime
 
 from bot.workshop.core.errors import CannotHandOver
-from bot.workshop.core.interview import Interpretation, interpret_answer, interview_progress
+from bot.workshop.core.interview import Interpretation, interview_progress
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
+from bot.workshop.core.steps import (
+    describe_parts,
+    interpret_parts,
+    interpret_step,
+    missing_parts,
+)
 from bot.workshop.core.transaction import Transaction
 from bot.workshop.ports import Notice, NoticeKind, QuestionPrompt
 from bot.workshop.usecases.ask_next import advance_workshop, current_interview
@@ -38,6 +44,10 @@ class _Outbox:
         self.answered: tuple[QuestionPrompt, str, str] | None = None  # prompt, ts, answer
         self.prompt_users: list[str] = []
         self.finished: Workshop | None = None
+        self.stored = False  # an answer (or a part of one) was stored
+        # A step partly answered and asked again: its earlier message (prompt, ts), closed
+        # with what it holds once the new one is out, which then stands for the step.
+        self.replaced: tuple[QuestionPrompt, str] | None = None
 
 
 class AnswerRecorder(WorkshopMover):
@@ -57,16 +67,32 @@ class AnswerRecorder(WorkshopMover):
 
     async def answer_from_button(
         self, *, team_id: str, user_id: str, interview_id: int, question_key: str, text: str,
-        delivery_key: str,
+        delivery_key: str, part: str | None = None,
     ) -> bool:  # fmt: skip
-        """A quick-answer button or the answer form: stored like typed text, if that
-        question is still open. True when it was stored."""
+        """A quick-answer button, or a menu for one ``part`` of a step: stored like typed
+        text, if that question is still open. True when it was stored."""
         return await self._answer_with_retries(
             team_id=team_id,
             user_id=user_id,
             text=text,
             key=delivery_key,
             expected=(interview_id, question_key),
+            parts={part: text} if part else None,
+        )
+
+    async def answer_from_form(
+        self, *, team_id: str, user_id: str, interview_id: int, question_key: str,
+        texts: dict[str, str], delivery_key: str,
+    ) -> bool:  # fmt: skip
+        """The answer form: each field answers one part (a single question has one).
+        True when it was stored."""
+        return await self._answer_with_retries(
+            team_id=team_id,
+            user_id=user_id,
+            text=" ".join(t for t in texts.values() if t.strip()),
+            key=delivery_key,
+            expected=(interview_id, question_key),
+            parts=texts,
         )
 
     async def hand_over(
@@ -121,6 +147,7 @@ class AnswerRecorder(WorkshopMover):
         key: str,
         expected: tuple[int, str] | None,
         reading: Interpretation | None = None,
+        parts: dict[str, str] | None = None,
     ) -> bool:
         """Store the reply; True when it was stored (not a repeat or a stale click)."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -132,12 +159,13 @@ class AnswerRecorder(WorkshopMover):
                     key=key,
                     expected=expected,
                     reading=reading,
+                    parts=parts,
                 )
             except ConcurrentUpdate:
                 logger.info("answer raced with another; trying again (%d)", attempt)
                 continue
             await self._deliver(outbox, team_id=team_id)
-            return outbox.answered is not None or bool(outbox.prompt_users)
+            return outbox.stored
         logger.warning("gave up storing a reply from %s after %d attempts", user_id, MAX_ATTEMPTS)
         return False
 
@@ -150,6 +178,7 @@ class AnswerRecorder(WorkshopMover):
         key: str,
         expected: tuple[int, str] | None,
         reading: Interpretation | None = None,
+        parts: dict[str, str] | None = None,
     ) -> _Outbox:
         now = self.clock.now()
         outbox = _Outbox()
@@ -181,25 +210,56 @@ class AnswerRecorder(WorkshopMover):
             question = progress.next
             if question is None or (expected is not None and question.key != expected[1]):
                 return outbox  # a stale or repeated click: that question is answered
-            reading = reading or interpret_answer(question, text)
+            before = answers.get(question.key)
+            if reading is None and parts is not None:
+                reading, _ = interpret_parts(question, parts, before)
+            reading = reading or interpret_step(question, text, before)
             prompt = await self.asking.prompt(session, workshop, interview, question, answers)
             if not reading.accepted:
-                outbox.retry = prompt.model_copy(update={"retry": True, "first": False})
+                still = missing_parts(question, before) if before is not None else ()
+                outbox.retry = prompt.model_copy(
+                    update={
+                        "retry": True,
+                        "first": False,
+                        "missing": tuple(p.key for p in still),
+                        "have": describe_parts(question, before) if still else "",
+                    }
+                )
                 return outbox
             answer = Answer(
                 interview_id=interview.id,
                 question_key=question.key,
                 stage=question.stage,
-                raw_text=text.strip(),
+                raw_text=text.strip() if before is None else f"{before.raw_text}\n{text.strip()}",
                 parsed=reading.parsed,
                 answered_at=now,
             )
-            if not await interviews.save_answer(session, answer=answer):
+            if before is None:
+                if not await interviews.save_answer(session, answer=answer):
+                    raise ConcurrentUpdate()
+            elif not await interviews.replace_answer(session, answer=answer):
                 raise ConcurrentUpdate()
             await jobs.restart_nudges(session, interview_id=interview.id, now=now)
-            if interview.prompt_ts and interview.prompted_key == question.key:
-                outbox.answered = (prompt, interview.prompt_ts, answer.raw_text)
             answers[question.key] = answer
+            outbox.stored = True
+            missing = missing_parts(question, answer)
+            if missing:
+                # Part of a step: keep it, and ask only for the rest (a menu pick waits
+                # for the other menus instead).
+                if parts is None or len(parts) > 1:
+                    outbox.retry = prompt.model_copy(
+                        update={
+                            "first": False,
+                            "missing": tuple(p.key for p in missing),
+                            "have": describe_parts(question, answer),
+                        }
+                    )
+                    if interview.prompt_ts and interview.prompted_key == question.key:
+                        outbox.replaced = (prompt, interview.prompt_ts)
+                await interviews.touch_interview(session, interview_id=interview.id, now=now)
+                return outbox
+            if interview.prompt_ts and interview.prompted_key == question.key:
+                outbox.answered = (prompt, interview.prompt_ts, describe_parts(question, answer))
             outbox.prompt_users.append(user_id)
             if interview_progress(self.bank, workshop, interview.role_key, answers).next is None:
                 await self._finish(session, workshop, interview, now, outbox)
@@ -248,7 +308,19 @@ class AnswerRecorder(WorkshopMover):
         for user_id, notice in outbox.notices:
             await self.messenger.send_notice(user_id, notice)
         if outbox.retry is not None:
-            await self.messenger.send_question(outbox.retry)
+            ts = await self.messenger.send_question(outbox.retry)
+            if outbox.replaced is not None:
+                earlier, earlier_ts = outbox.replaced
+                async with self.database.transaction() as session:
+                    await interviews.set_prompt_ts(
+                        session,
+                        interview_id=earlier.interview_id,
+                        key=earlier.question.key,
+                        ts=ts,
+                    )
+                await self.messenger.close_question(
+                    earlier, ts=earlier_ts, answer=outbox.retry.have
+                )
         await self.asking.prompt_users(outbox.prompt_users, team_id=team_id)
         if outbox.finished is not None:
             await self.summaries.publish(outbox.finished)

@@ -71,7 +71,8 @@ def _question_for(
     known = bank.find(workshop, role_key, answer.question_key)
     if known is not None:
         return known
-    template = QuestionTemplate(key="imported", kind=answer.kind, label="imported", text="-")
+    kind = QuestionKind.TEXT if answer.kind is QuestionKind.STEP else answer.kind
+    template = QuestionTemplate(key="imported", kind=kind, label="imported", text="-")
     section = QuestionSection.STAGE if answer.stage else QuestionSection.CLOSING
     return Question(key=answer.question_key, template=template, section=section, stage=answer.stage)
 

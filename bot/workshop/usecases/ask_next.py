@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.workshop.core.interview import all_finished, interview_progress, interviews_to_start
 from bot.workshop.core.model import Answer, Interview, Workshop
 from bot.workshop.core.questions import Question
+from bot.workshop.core.steps import describe_parts, expand_answers, is_done
 from bot.workshop.core.transaction import Transaction
 from bot.workshop.ports import Handover, QuestionPrompt, UseCase
 from storage import interviews, workshops
@@ -63,18 +64,23 @@ class QuestionSender(UseCase):
     ) -> QuestionPrompt:
         progress = interview_progress(self.bank, workshop, interview.role_key, answers)
         first = not answers
+        extra = question.is_followup
         return QuestionPrompt(
             user_id=interview.user_id,
             interview_id=interview.id,
             workshop=workshop,
             role=workshop.role(interview.role_key).name,
             question=question,
-            number=progress.answered + 1,
-            total=max(progress.expected, progress.answered + 1),
+            number=min(progress.answered + (0 if extra else 1), progress.expected),
+            total=progress.expected,
             first=first,
             upstream=await self._upstream_handover(session, workshop, interview.role_key)
             if first
             else None,
+            extra=extra,
+            minutes=max(1, round(self.bank.minutes_for(workshop, interview.role_key)))
+            if first
+            else 0,
         )
 
     async def _upstream_handover(
@@ -87,7 +93,7 @@ class QuestionSender(UseCase):
         theirs = {i.id for i in everyone if i.role_key == upstream.key}
         texts = [
             a.raw_text
-            for a in await interviews.list_answers(session, workshop_id=workshop.id)
+            for a in expand_answers(await interviews.list_answers(session, workshop_id=workshop.id))
             if a.interview_id in theirs
             and a.question_key == HANDOVER_QUESTION
             and not (a.parsed or {}).get("skipped")
@@ -134,8 +140,11 @@ class QuestionSender(UseCase):
                 )
             sent += 1
             early = answers.get(question.key)
-            if early is not None:  # answered before we knew where the question was
-                await self.messenger.close_question(prompt, ts=ts, answer=early.raw_text)
+            if early is not None and is_done(question, early):
+                # answered before we knew where the question was
+                await self.messenger.close_question(
+                    prompt, ts=ts, answer=describe_parts(question, early)
+                )
         return sent
 
     async def ask_again(self, interview: Interview, *, team_id: str) -> None:

@@ -9,6 +9,13 @@ from bot.workshop.core.errors import NoActiveWorkshop, QuestionClosed, WorkshopC
 from bot.workshop.core.interview import Interpretation
 from bot.workshop.core.model import Answer, Frozen, Interview, Workshop, WorkshopStatus
 from bot.workshop.core.questions import Question
+from bot.workshop.core.steps import (
+    expand_answers,
+    interpret_parts,
+    is_done,
+    step_parsed,
+    step_parts,
+)
 from bot.workshop.core.transaction import Transaction
 from bot.workshop.ports import Dependencies, Notice, NoticeKind, UseCase
 from bot.workshop.usecases.summarise import SummaryDesk
@@ -55,11 +62,14 @@ class Revisions(UseCase):
             workshop, interview, question, answer = await self._question(
                 session, interview_id, question_key
             )
-        if interview.user_id != user_id or answer is not None:
+        if interview.user_id != user_id or is_done(question, answer):
             raise QuestionClosed()
         if workshop.status is not WorkshopStatus.COLLECTING:
             raise WorkshopClosed(title=workshop.title)
-        return question
+        given = step_parts(answer)  # a step partly answered: the form asks for the rest
+        return question.model_copy(
+            update={"parts": tuple(p for p in question.parts if p.key not in given)}
+        )
 
     async def handed_question(
         self, *, colleague_id: str, interview_id: int, question_key: str
@@ -81,19 +91,21 @@ class Revisions(UseCase):
         colleague_id: str,
         interview_id: int,
         question_key: str,
-        reading: Interpretation,
-        text: str,
+        texts: Mapping[str, str],
         key: str,
     ) -> None:
-        """A colleague's answer replaces the hand-on, credited to them."""
+        """A colleague's answer (the form's fields, by part key) replaces the hand-on,
+        credited to them."""
+        text = " ".join(t.strip() for t in texts.values() if t.strip())
         async with self.database.transaction() as session:
             if not await inbound.claim_inbound_event(session, key=key, now=self.clock.now()):
                 return
-            workshop, interview, _question, answer = await self._question(
+            workshop, interview, question, answer = await self._question(
                 session, interview_id, question_key
             )
             if answer is None or (answer.parsed or {}).get("delegated_to") != colleague_id:
                 raise QuestionClosed()
+            reading, _ = interpret_parts(question, dict(texts), None)
             await interviews.replace_answer(
                 session,
                 answer=answer.model_copy(
@@ -131,10 +143,10 @@ class Revisions(UseCase):
                 if not answers:
                     continue
                 items = []
-                for key, answer in answers.items():
-                    question = self.bank.find(workshop, interview.role_key, key)
-                    if question is not None and not (answer.parsed or {}).get("delegated_to"):
-                        items.append(ReviewItem(question=question, answer=answer))
+                for part in expand_answers(answers.values()):
+                    question = self.bank.find(workshop, interview.role_key, part.question_key)
+                    if question is not None and not (part.parsed or {}).get("delegated_to"):
+                        items.append(ReviewItem(question=question, answer=part))
                 return Review(
                     workshop=workshop,
                     interview=interview,
@@ -158,19 +170,26 @@ class Revisions(UseCase):
             if workshop.status is not WorkshopStatus.COLLECTING:
                 raise WorkshopClosed(title=workshop.title)
             answers = await interviews.list_answers_of_interview(session, interview_id=interview_id)
+            steps = {k: a for a in answers.values() for k in step_parts(a)}
             for key, (text, reading) in edits.items():
-                answer = answers.get(key)
-                if answer is None or answer.raw_text == text.strip():
-                    continue
+                step = steps.get(key)
+                if step is not None:
+                    answer = answers[step.question_key]
+                    parts = step_parts(answer)
+                    if parts[key].get("text") == text.strip():
+                        continue
+                    parts[key] = {"text": text.strip(), "parsed": reading.parsed}
+                    answer = answer.model_copy(update={"parsed": step_parsed(parts)})
+                    answers[step.question_key] = answer
+                else:
+                    stored = answers.get(key)
+                    if stored is None or stored.raw_text == text.strip():
+                        continue
+                    answer = stored.model_copy(
+                        update={"raw_text": text.strip(), "parsed": reading.parsed}
+                    )
                 await interviews.replace_answer(
-                    session,
-                    answer=answer.model_copy(
-                        update={
-                            "raw_text": text.strip(),
-                            "parsed": reading.parsed,
-                            "answered_at": self.clock.now(),
-                        }
-                    ),
+                    session, answer=answer.model_copy(update={"answered_at": self.clock.now()})
                 )
                 changed += 1
         await self.messenger.send_notice(

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from bot.workshop.bootstrap import Services, bootstrap, dependencies
 from bot.workshop.core.model import InterviewMode, InterviewStatus, WorkshopDetails
 from bot.workshop.core.planning import RoleRequest, StartRequest
-from bot.workshop.core.questions import QuestionKind
 from storage import interviews, workshops
 from storage.db import Database
 from tests.fakes import FakeClock, FakeDirectory, FakeMessenger
+from tests.replies import reply_for
 
 TEAM, CHANNEL, FACILITATOR = "T1", "C1", "UFAC"
 MESSAGE_NUMBERS = itertools.count(1)
@@ -67,12 +67,9 @@ async def start(
     return workshop.id
 
 
-def answer_for(kind: QuestionKind) -> str:
-    return {"duration": "2-3 days", "percent": "about 80%"}.get(kind.value, "we talk it over")
-
-
 async def answer(services: Services, messenger: FakeMessenger, user_id: str, *, count: int) -> None:
-    """Answer the user's last question ``count`` times (or until they are asked no more)."""
+    """Answer the user's last step ``count`` times, each reply filling the parts it still
+    wants (or until they are asked no more)."""
     for _ in range(count):
         asked = messenger.questions_to(user_id)
         if not asked:
@@ -81,7 +78,7 @@ async def answer(services: Services, messenger: FakeMessenger, user_id: str, *, 
         await services.answers.handle_direct_message(
             team_id=TEAM,
             user_id=user_id,
-            text=answer_for(asked[-1].question.kind),
+            text=reply_for(asked[-1].question, missing=asked[-1].missing),
             delivery_key=f"message:{TEAM}:{user_id}:{user_id}.{next(MESSAGE_NUMBERS)}",
         )
         if len(messenger.questions_to(user_id)) == before:

@@ -3,7 +3,8 @@ stage, to which question. Pure, no I/O; the measures over them are in
 bot.workshop.core.analysis.metrics.
 
 - Only answers of the interviews passed in count; of a question answered twice, the
-  latest. Skipped, "don't know" and handed-on answers give nothing; nor does text.
+  latest. A step's answer counts as the answers to its parts (bot.workshop.core.steps).
+  Skipped, "don't know" and handed-on answers give nothing; nor does text.
 - Durations become working days (`interview.working_days`: an unstated basis is working
   time, `hours_per_day` a day); a percentage counts as the middle of its range.
 - A quote names the interview's role and whoever typed it (`answered_by`, else the
@@ -24,6 +25,7 @@ from bot.workshop.core.analysis.themes import is_complaint
 from bot.workshop.core.interview import duration_of, is_substantive, percent_of, working_days
 from bot.workshop.core.model import Answer, Interview, Stage, Workshop
 from bot.workshop.core.questions import QuestionBank
+from bot.workshop.core.steps import expand_answers
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class PathAnswers:
         self.names = {role.key: role.name for role in workshop.roles}
         by_id = {interview.id: interview for interview in interviews}
         latest: dict[tuple[int, str], Answer] = {}
-        for answer in sorted(answers, key=lambda a: a.answered_at):
+        for answer in sorted(expand_answers(answers), key=lambda a: a.answered_at):
             if answer.interview_id in by_id:
                 latest[answer.interview_id, answer.question_key] = answer
         stage_order = {stage.name: n for n, stage in enumerate(workshop.stages)}
@@ -133,6 +135,22 @@ class PathAnswers:
     def median(self, roles: Iterable[str], question: str) -> float | None:
         """The median percentage (as 0..1) `roles` gave to a role-level question."""
         return median_of(s.fraction() for s in self.role_level(roles, question))
+
+    def at_stage(self, stage: Stage, roles: Iterable[str], *bases: str) -> list[Said]:
+        """Answers about `stage`, to the questions `bases`, by `roles`."""
+        return [
+            s
+            for s in self.said
+            if s.quote.stage == stage.name and s.base in bases and s.role_key in roles
+        ]
+
+    def receiving_pca(self, b: Boundary) -> float | None:
+        """How usable the work is as it arrives at the boundary: the median %C&A the roles
+        taking over (where none does, the receiving stage's owners) gave at that stage,
+        else the one they gave for their whole part (as imports may still carry)."""
+        receivers = b.taking_over or b.receiver.roles
+        here = median_of(s.fraction() for s in self.at_stage(b.receiver, receivers, "receive_pca"))
+        return here if here is not None else self.median(b.taking_over, "receive_pca")
 
     def boundaries(self) -> list[Boundary]:
         owned = [stage for stage in self.workshop.stages if stage.roles]

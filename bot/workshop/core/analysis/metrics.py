@@ -26,7 +26,8 @@ Hand-offs
   apply at every hand-off where it takes over, its hand-over answers (handover,
   handover_returns) where it lets go. So Design (product, engineering) → Engineer
   (engineering) has no receiver's %C&A, and Deploy → Release (+ product) no sender's.
-- pca (and the receiving stage's `pca`): median receive_pca of the roles taking over;
+- pca (and the receiving stage's `pca`): median receive_pca the roles taking over (else,
+  where none does, the receiving owners) gave there, or for their whole part (imports);
   sender_pca: 1 − median handover_returns of the roles letting go; `disputed` when both
   are known and 0.25 or more apart. wait_days, rework: the receiving stage's.
 - pain_mentions: the complaints (bot.workshop.core.analysis.themes) of pain, waiting_for, rework_why
@@ -93,7 +94,7 @@ THEMED = frozenset(
     {"pain", "waiting_for", "gates", "approval_details", "environment_details",
      "request_details", "craziest_step", "delete_one", "pca_missing", "rework_why"}
 )  # fmt: skip
-HANDOFF_STAGE_PAIN = frozenset({"pain", "waiting_for", "rework_why", "gates"})
+HANDOFF_STAGE_PAIN = frozenset({"pain", "waiting_for", "rework_why", "gates", "pca_missing"})
 HANDOFF_ROLE_PAIN = frozenset({"pca_missing", "receive_confirm"})
 RECEIVING = frozenset({"receive_pca", "receive_confirm", "pca_missing"})
 
@@ -201,7 +202,10 @@ class _Measures(PathAnswers):
         ]
         for b in boundaries:
             sent = bool(self.role_level(b.letting_go, "handover"))
-            received = bool(self.role_level(b.taking_over, "receive_pca", "receive_confirm"))
+            received = bool(
+                self.role_level(b.taking_over, "receive_pca", "receive_confirm")
+                or self.at_stage(b.receiver, b.taking_over, "receive_pca")
+            )
             if b.letting_go and b.taking_over and sent != received:
                 subject = f"{b.sender.name} → {b.receiver.name}"
                 silent = self.joined(b.taking_over if sent else b.letting_go)
@@ -229,7 +233,7 @@ def analyse_path(
     """The value-stream measures of the path, by the rules in this module's docstring."""
     path = _Measures(workshop, interviews, answers, bank, hours_per_day)
     boundaries = path.boundaries()
-    pcas = {b.receiver.name: path.median(b.taking_over, "receive_pca") for b in boundaries}
+    pcas = {b.receiver.name: path.receiving_pca(b) for b in boundaries}
     stages = [path.stage(n, st, pcas.get(st.name)) for n, st in enumerate(workshop.stages, 1)]
     drafts = [
         path.handoff(b, stages[workshop.stages.index(b.receiver)], themes) for b in boundaries
