@@ -64,6 +64,9 @@ class HandoffOut(Frozen):
     heat: float = Field(ge=0, le=1)
     disputed: bool
     evidence: tuple[QuoteOut, ...]
+    unknown: tuple[str, ...] = Field(
+        default=(), description="Heat components not known: wait, quality, rework, pain."
+    )
 
 
 class ThemeOut(Frozen):
@@ -163,6 +166,7 @@ def build_summary_document(
                 heat=round(h.heat, 4),
                 disputed=h.disputed,
                 evidence=tuple(quote(q) for q in h.evidence),
+                unknown=h.unknown,
             )
             for h in analysis.handoffs
         ),

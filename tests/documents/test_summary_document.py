@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import jsonschema
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from bot.documents.summary import (
     SCHEMA_PATH,
@@ -51,3 +53,28 @@ def test_markdown_is_plain_text_without_slack_escaping() -> None:
     assert "| 1 | Idea | Engineering, Product Owner | 2 d | 10 d | 8 d | 40 d | 60% |" in text
     assert "&lt;" not in text
     assert "<@" not in text
+
+
+def _blocks(text: str) -> list[Token]:
+    return MarkdownIt("commonmark").enable("table").parse(text)
+
+
+def test_markdown_parses_as_commonmark_with_quotes_as_block_quotes() -> None:
+    summary = analysis(3, 5)
+    text = render_summary_markdown(summary, Renderer(for_slack=False), named=False)
+    tokens = _blocks(text)
+    quotes = [
+        tokens[i + 2].content
+        for i, token in enumerate(tokens)
+        if token.type == "blockquote_open" and tokens[i + 1].type == "paragraph_open"
+    ]
+    expected = [q.text for h in summary.handoffs for q in h.evidence]
+    assert len(expected) > 3
+    assert len(quotes) == len(expected), "one block quote per piece of evidence"
+    for said, quoted in zip(expected, quotes, strict=True):
+        assert said in quoted
+    paragraphs = [t.content for t in tokens if t.type == "inline"]
+    assert not any(">" in p for p in paragraphs), "no quote runs into the line before it"
+    assert any(t.type == "table_open" for t in tokens), "the stage table stays a table"
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "The hand-offs, hottest first" in headings

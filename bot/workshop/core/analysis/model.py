@@ -80,6 +80,7 @@ class Handoff(Frozen):
     heat: float  # 0..1, see bot.workshop.core.analysis.heat for the formula
     disputed: bool  # sender and receiver disagree by 25 points or more
     evidence: tuple[Quote, ...] = ()
+    unknown: tuple[str, ...] = ()  # heat components not known: "wait", "quality", …
 
 
 class ThemeKey(StrEnum):
