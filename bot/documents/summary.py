@@ -79,6 +79,7 @@ class GapOut(Frozen):
     kind: str
     subject: str
     suggested_owner: str
+    figure: str = ""
 
 
 class PerceptionOut(Frozen):
@@ -175,7 +176,12 @@ def build_summary_document(
             for t in analysis.themes
         ),
         gaps=tuple(
-            GapOut(kind=g.kind.value, subject=g.subject, suggested_owner=g.suggested_owner)
+            GapOut(
+                kind=g.kind.value,
+                subject=g.subject,
+                suggested_owner=g.suggested_owner,
+                figure=g.figure,
+            )
             for g in analysis.gaps
         ),
         perception_gap=tuple(

@@ -47,3 +47,23 @@ def test_the_demo_runs_a_workshop_and_writes_its_summary(tmp_path: Path) -> None
     width, height = picture.size
     assert 1200 <= width <= 3200
     assert 600 <= height <= 2500
+
+    # Every figure the summary cannot give ("?") is an open question for somebody.
+    unknown_stages = {
+        s["name"]
+        for s in summary["stages"]
+        if s["roles"] and None in (s["process_time_days"], s["lead_time_days"])
+    }
+    unknown_pca = {
+        f"{h['from_stage']} → {h['to_stage']}" for h in summary["handoffs"] if h["pca"] is None
+    }
+    asked = {g["subject"] for g in summary["gaps"]}
+    assert unknown_stages, "the demo's team leaves a figure unknown"
+    assert unknown_stages | unknown_pca <= asked
+    # No hand-off with an unknown figure ranks above one that is worse on all it knows.
+    for higher, lower in zip(summary["handoffs"], summary["handoffs"][1:], strict=False):
+        if higher["unknown"] and not lower["unknown"]:
+            assert any(
+                higher[k] is not None and lower[k] is not None and higher[k] > lower[k]
+                for k in ("wait_days", "rework")
+            ) or (higher["pca"] is not None and higher["pca"] < (lower["pca"] or 1))

@@ -34,6 +34,9 @@ def test_rolled_pca_multiplies_the_hand_offs() -> None:
     assert [h.pca for h in analysis.handoffs] == [0.85, 0.9, 0.95]  # hottest first
 
 
+UNKNOWN, HANDS_ON = GapKind.UNKNOWN_FIGURE, "process_time"
+
+
 def test_a_stage_nobody_answered_has_no_figures_and_is_a_gap() -> None:
     team = Team(workshop("Idea=product; Design=engineering"))
     team.person("product").says({"Idea.process_time": "1 day", "Idea.lead_time": "3 days"})
@@ -52,6 +55,7 @@ def test_a_stage_nobody_answered_has_no_figures_and_is_a_gap() -> None:
     assert analysis.flow_efficiency == pytest.approx(1 / 3)
     assert analysis.gaps == (
         Gap(kind=GapKind.UNKNOWN_DURATION, subject="Design", suggested_owner="Engineering"),
+        Gap(kind=UNKNOWN, subject="Idea → Design", suggested_owner="Engineering", figure="pca"),
         Gap(kind=GapKind.MISSING_ROLE, subject="Engineering", suggested_owner="Engineering"),
     )
     [handoff] = analysis.handoffs
@@ -263,6 +267,23 @@ def test_perceptions_put_management_first_with_their_ratio() -> None:
     ]
 
 
+def test_estimates_are_one_line_a_role_with_a_range_for_several_people() -> None:
+    team = Team(workshop("Idea=product; Engineer=engineering"))
+    team.person("product", "UP").says(
+        {"Idea.lead_time": "4 weeks", "perceived_lead_time": "1 month"}
+    )
+    team.person("engineering", "UE1").says({"perceived_lead_time": "2 months"})
+    team.person("engineering", "UE2").says({"perceived_lead_time": "4 weeks"})
+    lines = [
+        (e.role, e.user_ids, e.low_days, e.high_days, e.ratio)
+        for e in team.analyse().estimates_by_role()
+    ]
+    assert lines == [
+        ("Product Owner", ("UP",), 21.0, 21.0, pytest.approx(1.05)),
+        ("Engineering", ("UE1", "UE2"), 20.0, 42.0, pytest.approx(1.55)),
+    ]
+
+
 def test_perception_without_an_assembled_lead_time_has_no_ratio() -> None:
     team = Team(workshop("Engineer=engineering"))
     team.person("engineering").says({"perceived_lead_time": "3 months"})
@@ -318,8 +339,14 @@ def test_unowned_stage_is_a_gap_and_the_hand_off_skips_it() -> None:
     analysis = team.analyse()
     assert [(h.from_stage, h.to_stage) for h in analysis.handoffs] == [("Engineer", "Deploy")]
     assert analysis.stages[1].roles == ()
+    ops = "Infrastructure/Operations"
     assert analysis.gaps == (
         Gap(kind=GapKind.UNOWNED_STAGE, subject="Review", suggested_owner="facilitator"),
+        # every "?" the summary shows is an open question for whoever can answer it
+        Gap(kind=UNKNOWN, subject="Engineer", suggested_owner="Engineering", figure=HANDS_ON),
+        Gap(kind=UNKNOWN, subject="Deploy", suggested_owner=ops, figure=HANDS_ON),
+        Gap(kind=UNKNOWN, subject="Release", suggested_owner=ops, figure=HANDS_ON),
+        Gap(kind=UNKNOWN, subject="Engineer → Deploy", suggested_owner=ops, figure="pca"),
     )
     assert analysis.gaps[0].suggested_owner == FACILITATOR
 
@@ -333,6 +360,10 @@ def test_one_sided_hand_offs_and_missing_roles_are_gaps() -> None:
     )
     analysis = team.analyse()
     assert analysis.gaps == (
+        Gap(kind=UNKNOWN, subject="Idea", suggested_owner="Product Owner", figure=HANDS_ON),
+        Gap(kind=UNKNOWN, subject="Approval", suggested_owner="Management", figure=HANDS_ON),
+        Gap(kind=UNKNOWN, subject="Design", suggested_owner="Engineering", figure=HANDS_ON),
+        Gap(kind=UNKNOWN, subject="Idea → Approval", suggested_owner="Management", figure="pca"),
         Gap(
             kind=GapKind.ONE_SIDED_HANDOFF, subject="Idea → Approval", suggested_owner="Management"
         ),

@@ -121,9 +121,19 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
         say("handoff_line", number=n, handoff=h) for n, h in enumerate(analysis.handoffs, 1)
     ]
     voices: list[str] = [say("voices_heading")]
-    for perception in analysis.perceptions:
-        who = say.who(perception.role, perception.user_id)
-        voices.append(say("perception_line", who=who, days=perception.days, ratio=perception.ratio))
+    for estimate in analysis.estimates_by_role():
+        who = Mrkdwn(
+            say("who_all", role=estimate.role, user_ids=estimate.user_ids, named=say.named)
+        )
+        voices.append(
+            say(
+                "perception_line",
+                who=who,
+                days=estimate.low_days,
+                high=estimate.high_days,
+                ratio=estimate.ratio,
+            )
+        )
     if analysis.craziest_steps:
         voices.append(say("craziest_heading"))
         voices.extend(say.quote(q) for q in analysis.craziest_steps)
@@ -135,7 +145,13 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
         themes.append(say("theme_heading", title=theme.title, count=len(theme.quotes)))
         themes.extend(say.quote(q) for q in theme.quotes)
     gaps = [say("gaps_heading")] + [
-        say("gap_line", kind=g.kind.value, subject=g.subject, owner=g.suggested_owner)
+        say(
+            "gap_line",
+            kind=g.kind.value,
+            subject=g.subject,
+            owner=g.suggested_owner,
+            figure=g.figure,
+        )
         for g in analysis.gaps
     ]
     parts = [stages]

@@ -51,10 +51,12 @@ Totals
   rework_why, in every theme whose keywords it contains (never guessed from its stage);
   themes with quotes only, most first, ties in the book's order.
 - gaps, by kind then path order: stages nobody owns (ask the facilitator: FACILITATOR);
-  owned stages with neither PT nor LT (their owners); hand-offs one side described (where roles both
-  let go and take over: one letting go answered handover and none taking over answered
-  receive_pca or receive_confirm, or the reverse; ask the silent side); roles with no
-  interview done (the role).
+  owned stages with neither PT nor LT (their owners); every other figure the summary
+  shows as "?": a stage's PT or LT (its owners), a hand-off's %C&A (the roles taking
+  over, else the receiving owners); stages whose LT estimates disagree (their owners);
+  hand-offs one side described (where roles both let go and take over: one letting go
+  answered handover and none taking over answered receive_pca or receive_confirm, or the
+  reverse; ask the silent side); roles with no interview done (the role).
 - roles_total: the interviews; roles_answered: those done. `named` changes nothing here:
   quotes carry role and person, and the renderer chooses what to show.
 """
@@ -200,6 +202,29 @@ class _Measures(PathAnswers):
             for s in stages
             if s.roles and s.process_days is None and s.lead_days is None
         ]
+        for s in stages:
+            if not s.roles or (s.process_days is None and s.lead_days is None):
+                continue
+            owners = " & ".join(s.roles)
+            gaps += [
+                Gap(kind=GapKind.UNKNOWN_FIGURE, subject=s.name, suggested_owner=owners, figure=f)
+                for f, value in (("process_time", s.process_days), ("lead_time", s.lead_days))
+                if value is None
+            ]
+            if s.disagreement:
+                gaps.append(Gap(kind=GapKind.DISAGREEMENT, subject=s.name, suggested_owner=owners))
+        by_name = {s.name: s for s in stages}
+        for b in boundaries:
+            receiving = by_name.get(b.receiver.name)
+            if receiving is not None and receiving.pca is None:
+                gaps.append(
+                    Gap(
+                        kind=GapKind.UNKNOWN_FIGURE,
+                        subject=f"{b.sender.name} → {b.receiver.name}",
+                        suggested_owner=self.joined(b.taking_over or b.receiver.roles),
+                        figure="pca",
+                    )
+                )
         for b in boundaries:
             sent = bool(self.role_level(b.letting_go, "handover"))
             received = bool(

@@ -103,6 +103,8 @@ class GapKind(StrEnum):
     UNOWNED_STAGE = "unowned_stage"
     UNKNOWN_DURATION = "unknown_duration"
     ONE_SIDED_HANDOFF = "one_sided_handoff"
+    UNKNOWN_FIGURE = "unknown_figure"  # a figure the summary shows as "?"; `figure` names it
+    DISAGREEMENT = "disagreement"  # elapsed-time estimates more than 2x apart
     MISSING_ROLE = "missing_role"
 
 
@@ -113,6 +115,7 @@ class Gap(Frozen):
     kind: GapKind
     subject: str  # the stage, hand-off ("Design → Engineer") or role concerned
     suggested_owner: str  # a role name, or FACILITATOR
+    figure: str = ""  # UNKNOWN_FIGURE: "process_time", "lead_time" or "pca"
 
 
 class Perception(Frozen):
@@ -120,6 +123,16 @@ class Perception(Frozen):
     user_id: str
     days: float  # their estimate of idea to production
     ratio: float | None  # their estimate ÷ the assembled lead time
+
+
+class RoleEstimate(Frozen):
+    """What the people of one role think idea to production takes: one line a role."""
+
+    role: str
+    user_ids: tuple[str, ...]
+    low_days: float
+    high_days: float
+    ratio: float | None  # the middle of their range ÷ the assembled lead time
 
 
 class PathAnalysis(Frozen):
@@ -140,3 +153,25 @@ class PathAnalysis(Frozen):
     deletions: tuple[Quote, ...]  # "the one wait or approval I would delete"
     roles_answered: int
     roles_total: int
+
+    def estimates_by_role(self) -> tuple[RoleEstimate, ...]:
+        """The perceptions, one per role in their order, as a range when several people
+        hold the role."""
+        roles: dict[str, list[Perception]] = {}
+        for perception in self.perceptions:
+            roles.setdefault(perception.role, []).append(perception)
+        estimates = []
+        for role, said in roles.items():
+            low, high = min(p.days for p in said), max(p.days for p in said)
+            middle = (low + high) / 2
+            ratio = middle / self.lead_days if self.lead_days else None
+            estimates.append(
+                RoleEstimate(
+                    role=role,
+                    user_ids=tuple(p.user_id for p in said),
+                    low_days=low,
+                    high_days=high,
+                    ratio=ratio,
+                )
+            )
+        return tuple(estimates)
