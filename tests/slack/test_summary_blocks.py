@@ -35,10 +35,12 @@ def long_text(words: int, seed: int) -> str:
     return " ".join(f"w{seed * 1000 + n}x" for n in range(words))
 
 
-def quote(n: int, stage: str | None, words: int) -> Quote:
+def quote(n: int, stage: str | None, words: int, place: int = 0) -> Quote:
+    """Participant n's answer; `place` tells apart what one person said in several places
+    (the thread quotes each wording once)."""
     return Quote(
         role=f"Role {n % 7}", user_id=f"U{n:05d}", stage=stage, label="What hurts",
-        text=long_text(words, n),
+        text=long_text(words, n + 10_000 * place),
     )  # fmt: skip
 
 
@@ -60,7 +62,7 @@ def analysis(participants: int, words: int) -> PathAnalysis:
                 Estimate(role="Engineering", user_id=f"U{n:05d}", days=float(n + 1))
                 for n in range(min(participants, 30))
             ),
-            quotes=tuple(quote(n, name, words) for n in range(participants)),
+            quotes=tuple(quote(n, name, words, i) for n in range(participants)),
         )
         for i, name in enumerate(STAGES, start=1)
     )
@@ -99,16 +101,16 @@ def analysis(participants: int, words: int) -> PathAnalysis:
             Theme(
                 key=key,
                 title=key.value,
-                quotes=tuple(quote(n, None, words) for n in range(participants)),
+                quotes=tuple(quote(n, None, words, 20 + t) for n in range(participants)),
             )
-            for key in ThemeKey
+            for t, key in enumerate(ThemeKey)
         ),
         gaps=tuple(
             Gap(kind=GapKind.UNKNOWN_DURATION, subject=f"Stage {n}", suggested_owner="Engineering")
             for n in range(participants)
         ),
-        craziest_steps=tuple(quote(n, None, words) for n in range(participants)),
-        deletions=tuple(quote(n, None, words) for n in range(participants)),
+        craziest_steps=tuple(quote(n, None, words, 10) for n in range(participants)),
+        deletions=tuple(quote(n, None, words, 11) for n in range(participants)),
         roles_answered=participants,
         roles_total=participants,
     )
@@ -128,7 +130,7 @@ def test_every_message_passes_slack_block_checks(participants: int, words: int) 
                 assert len(element.get("text", "")) <= 3000
 
 
-@pytest.mark.parametrize("participants", [40, 200])
+@pytest.mark.parametrize("participants", [80, 200])
 def test_long_content_is_split_with_a_note_and_never_cut_mid_word(participants: int) -> None:
     post = build_summary_post(analysis(participants, 700), Renderer(), named=False, updated=False)
     assert len(post.thread) > 1, "too much for one message: the thread continues"
@@ -199,3 +201,31 @@ def test_notes_and_open_questions_read_in_words_in_the_thread() -> None:
         in text
     )
     assert "described by one side only. Ask: Management &amp; Shared Services." in text
+
+
+def test_the_thread_quotes_each_wording_once_and_counts_who_said_it() -> None:
+    picked = "A slot on somebody else's calendar"
+    base = analysis(3, 5)
+    stage = base.stages[0].model_copy(
+        update={
+            "quotes": tuple(
+                Quote(role=role, user_id=f"U{n}", stage="Idea", label="Waiting for", text=text)
+                for n, (role, text) in enumerate(
+                    [("Product Owner", picked), ("Engineering", picked.lower() + "."),
+                     ("Engineering", picked), ("Quality", "Something else entirely")]
+                )
+            )
+        }
+    )  # fmt: skip
+    theme = base.themes[0].model_copy(update={"quotes": (*stage.quotes, *base.themes[0].quotes)})
+    changed = base.model_copy(
+        update={"stages": (stage, *base.stages[1:]), "themes": (theme, *base.themes[1:])}
+    )
+    post = build_summary_post(changed, Renderer(), named=False, updated=False)
+    thread = "\n".join(
+        str((b.get("text") or {}).get("text", "")) for m in post.thread for b in m.blocks
+    )
+    assert thread.casefold().count(picked.casefold()) == 1, "quoted once, where it first comes"
+    assert "3 people: Product Owner, Engineering" in thread
+    assert thread.count("Something else entirely") == 1
+    assert "more, quoted above or like those here, under Idea" in thread, "counted"

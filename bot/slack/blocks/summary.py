@@ -11,11 +11,13 @@ from typing import Any
 from bot.rendering import Mrkdwn, Renderer, shorten
 from bot.slack.blocks.messages import Block, SlackMessage, context, header, section
 from bot.workshop.core.analysis.model import PathAnalysis, Quote
+from bot.workshop.core.analysis.quotes import Said, Shown, merge
 from bot.workshop.core.model import Frozen
 
 SECTION_ROOM = 2900  # Slack allows 3,000 characters a section; keep a margin
 BLOCKS_PER_MESSAGE = 40  # Slack allows 50
 HOT_HANDOFFS = 3
+THEME_QUOTES = 3  # the strongest wordings a theme quotes; the rest are counted
 
 
 class SummaryPost(Frozen):
@@ -41,6 +43,13 @@ class _Say:
             who=self.who(quote.role, quote.user_id),
             text=quote.text,
         )
+
+    def said(self, said: Said) -> str:
+        """A wording and who said it: the person's role (and name), or how many people."""
+        if said.people == 1:
+            return self.quote(said.quote)
+        who = Mrkdwn(self("many", people=said.people, roles=", ".join(said.roles)))
+        return self("quote_line", label=said.quote.label, who=who, text=said.quote.text)
 
 
 def build_summary_post(
@@ -105,7 +114,9 @@ def _parent(analysis: PathAnalysis, say: _Say, *, updated: bool) -> SlackMessage
 
 
 def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
-    """Each part is a heading and its lines; parts may span several sections."""
+    """Each part is a heading and its lines; parts may span several sections. The same
+    wording is quoted once, where it first comes, with how many people said it."""
+    shown = Shown()
     stages: list[str] = [say("map_heading")]
     for stage in analysis.stages:
         lines = [say("stage_line", stage=stage)]
@@ -115,7 +126,7 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
             ]
             lines.append(say("estimates", items=items))
         lines.extend(say("stage_note", note=note) for note in stage.notes)
-        lines.extend(say.quote(q) for q in stage.quotes)
+        lines.extend(say.said(q) for q in shown.fresh(merge(stage.quotes)))
         stages.append("\n".join(lines))
     handoffs = [say("handoffs_heading")] + [
         say("handoff_line", number=n, handoff=h) for n, h in enumerate(analysis.handoffs, 1)
@@ -134,16 +145,26 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
                 ratio=estimate.ratio,
             )
         )
-    if analysis.craziest_steps:
-        voices.append(say("craziest_heading"))
-        voices.extend(say.quote(q) for q in analysis.craziest_steps)
-    if analysis.deletions:
-        voices.append(say("deletions_heading"))
-        voices.extend(say.quote(q) for q in analysis.deletions)
+    for heading, quotes in (
+        ("craziest_heading", analysis.craziest_steps),
+        ("deletions_heading", analysis.deletions),
+    ):
+        fresh = shown.fresh(merge(quotes))
+        if fresh:
+            voices.append(say(heading))
+            voices.extend(say.said(q) for q in fresh)
     themes: list[str] = [say("themes_heading")]
     for theme in analysis.themes:
+        said = merge(theme.quotes)
+        fresh = shown.fresh(said[:THEME_QUOTES])
         themes.append(say("theme_heading", title=theme.title, count=len(theme.quotes)))
-        themes.extend(say.quote(q) for q in theme.quotes)
+        themes.extend(say.said(q) for q in fresh)
+        rest = [q for q in said if q not in fresh]
+        if rest:
+            places = dict.fromkeys(q.quote.stage or q.quote.label for q in rest)
+            themes.append(
+                say("theme_more", count=len(rest), shown=len(fresh), places=", ".join(places))
+            )
     gaps = [say("gaps_heading")] + [
         say(
             "gap_line",
