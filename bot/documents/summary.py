@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from bot.documents.findings import finding_words
 from bot.rendering import Renderer
 from bot.workshop.core.analysis.model import PathAnalysis, Quote
 from bot.workshop.core.model import Frozen
@@ -210,4 +211,7 @@ def summary_schema_text() -> str:
 
 def render_summary_markdown(analysis: PathAnalysis, renderer: Renderer, *, named: bool) -> str:
     """``renderer`` should be a plain-text one (``Renderer(for_slack=False)``)."""
-    return renderer.message("summary_md.document", a=analysis, named=named) + "\n"
+    findings = [finding_words(f, renderer) for f in analysis.findings]
+    return (
+        renderer.message("summary_md.document", a=analysis, named=named, findings=findings) + "\n"
+    )

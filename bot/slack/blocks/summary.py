@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.documents.findings import findings_lines
 from bot.rendering import Mrkdwn, Renderer, shorten
 from bot.slack.blocks.messages import Block, SlackMessage, context, header, section
 from bot.workshop.core.analysis.model import PathAnalysis, Quote
@@ -117,6 +118,7 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
     """Each part is a heading and its lines; parts may span several sections. The same
     wording is quoted once, where it first comes, with how many people said it."""
     shown = Shown()
+    opening = findings_lines(analysis.findings, say.renderer, shown)
     stages: list[str] = [say("map_heading")]
     for stage in analysis.stages:
         lines = [say("stage_line", stage=stage)]
@@ -175,7 +177,7 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
         )
         for g in analysis.gaps
     ]
-    parts = [stages]
+    parts = [opening, stages]
     if len(handoffs) > 1:
         parts.append(handoffs)
     if len(voices) > 1:

@@ -67,6 +67,7 @@ from collections.abc import Sequence
 from math import prod
 
 from bot.workshop.core.analysis.answers import Boundary, PathAnswers, Said, median_of
+from bot.workshop.core.analysis.findings import FindingBook, find, load_finding_book
 from bot.workshop.core.analysis.heat import HEAT_WEIGHTS, rank_by_heat
 from bot.workshop.core.analysis.model import (
     FACILITATOR,
@@ -254,8 +255,10 @@ def analyse_path(
     *,
     hours_per_day: float = 8,
     named: bool = False,
+    findings: FindingBook | None = None,
 ) -> PathAnalysis:
-    """The value-stream measures of the path, by the rules in this module's docstring."""
+    """The value-stream measures of the path, by the rules in this module's docstring,
+    and the findings the rules in prompts/questions/findings.toml draw from them."""
     path = _Measures(workshop, interviews, answers, bank, hours_per_day)
     boundaries = path.boundaries()
     pcas = {b.receiver.name: path.receiving_pca(b) for b in boundaries}
@@ -279,7 +282,7 @@ def analyse_path(
         path.role_level(None, "perceived_lead_time"),
         key=lambda s: (s.role_key != "management", s.rank),
     )
-    return PathAnalysis(
+    analysis = PathAnalysis(
         workshop_id=workshop.id,
         title=workshop.title,
         hours_per_day=hours_per_day,
@@ -307,3 +310,12 @@ def analyse_path(
         roles_answered=sum(i.status is InterviewStatus.DONE for i in interviews),
         roles_total=len(interviews),
     )
+    found = find(
+        findings or load_finding_book(),
+        analysis.stages,
+        analysis.handoffs,
+        analysis.perceptions,
+        analysis.themes,
+        analysis.lead_days,
+    )
+    return analysis.model_copy(update={"findings": found})

@@ -125,6 +125,19 @@ class Perception(Frozen):
     ratio: float | None  # their estimate ÷ the assembled lead time
 
 
+class Finding(Frozen):
+    """One thing the path shows, with what backs it."""
+
+    key: str  # the rule; its words are the macro of that name in findings.j2
+    place: str  # the stage (for a hand-off, the stage it leads into) or the role
+    strength: float
+    figures: dict[str, str | float | None]  # what the words need: stage, wait, pca, …
+    people: int  # how many people gave the figures or the complaints behind it
+    quote: Quote | None = None  # the one that shows it best, quoted by no other finding
+    quotes: tuple[Quote, ...] = ()  # while choosing: the candidates, best first
+    experiment: str  # Jinja text from the rule, rendered with `figures`
+
+
 class RoleEstimate(Frozen):
     """What the people of one role think idea to production takes: one line a role."""
 
@@ -153,6 +166,7 @@ class PathAnalysis(Frozen):
     deletions: tuple[Quote, ...]  # "the one wait or approval I would delete"
     roles_answered: int
     roles_total: int
+    findings: tuple[Finding, ...] = ()  # the strongest first, see analysis.findings
 
     def estimates_by_role(self) -> tuple[RoleEstimate, ...]:
         """The perceptions, one per role in their order, as a range when several people

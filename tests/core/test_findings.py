@@ -1,0 +1,95 @@
+"""The findings the summary opens with (bot.workshop.core.analysis.findings), from the
+rules in prompts/questions/findings.toml, on hand-made workshops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.workshop.core.analysis.findings import load_finding_book
+from bot.workshop.core.questions import QuestionBankError
+from tests.core.metrics_cases import Team, workshop
+
+PATH = "Idea=product; Design=engineering; Test=quality; Deploy=operations"
+
+
+def lost_context() -> Team:
+    """Design → Test loses context: little of it is usable and much comes back, though
+    it hardly waits; Test → Deploy waits a little longer, and is fine otherwise."""
+    team = Team(workshop(PATH))
+    team.person("product").says({"Idea.process_time": "1 day", "Idea.lead_time": "2 days"})
+    team.person("engineering").says(
+        {"Design.process_time": "2 days", "Design.lead_time": "3 days", "Design.rework": "10%",
+         "Design.receive_pca": "90%"}
+    )  # fmt: skip
+    team.person("quality", "Q1").says(
+        {"Test.process_time": "2 days", "Test.lead_time": "3 days", "Test.rework": "50%",
+         "Test.receive_pca": "20%", "Test.pca_missing": "Acceptance criteria, every time"}
+    )  # fmt: skip
+    team.person("operations").says(
+        {"Deploy.process_time": "1 day", "Deploy.lead_time": "5 days", "Deploy.rework": "rarely",
+         "Deploy.receive_pca": "90%"}
+    )  # fmt: skip
+    return team
+
+
+def long_queue() -> Team:
+    """Test → Deploy is a long queue whose work is usable as it arrives; Design → Test is
+    somewhat lossy but quick."""
+    team = Team(workshop(PATH))
+    team.person("product").says({"Idea.process_time": "1 day", "Idea.lead_time": "2 days"})
+    team.person("engineering").says(
+        {"Design.process_time": "2 days", "Design.lead_time": "3 days", "Design.rework": "10%",
+         "Design.receive_pca": "90%"}
+    )  # fmt: skip
+    team.person("quality").says(
+        {"Test.process_time": "2 days", "Test.lead_time": "3 days", "Test.rework": "10%",
+         "Test.receive_pca": "55%"}
+    )  # fmt: skip
+    team.person("operations", "O1").says(
+        {"Deploy.process_time": "2 hours", "Deploy.lead_time": "5 weeks",
+         "Deploy.rework": "rarely", "Deploy.receive_pca": "95%",
+         "Deploy.waiting_for": "The weekly CAB, then a release window"}
+    )  # fmt: skip
+    return team
+
+
+def test_the_first_finding_of_lost_context_names_the_lossy_hand_off() -> None:
+    findings = lost_context().analyse().findings
+    first = findings[0]
+    assert (first.key, first.place) == ("lost_context", "Test")
+    assert first.figures["from_stage"] == "Design"
+    assert first.figures["pca"] == pytest.approx(0.2)
+    assert first.quote is not None
+    assert first.quote.text == "Acceptance criteria, every time"
+    assert "agreed what a complete hand-over holds" in first.experiment
+    assert all(f.place != "Design" for f in findings), "nothing stands out at Design"
+
+
+def test_the_first_finding_of_a_long_queue_names_the_queue_not_the_lossy_hand_off() -> None:
+    findings = long_queue().analyse().findings
+    first = findings[0]
+    assert (first.key, first.place) == ("long_wait", "Deploy")
+    assert first.figures["wait"] == pytest.approx(25 - 0.25)
+    assert first.quote is not None
+    assert first.quote.text == "The weekly CAB, then a release window"
+    assert "CAB" in first.experiment, "the risk-controls experiment, as the answers point there"
+    assert [f.place for f in findings[1:]] == ["Test"], "the lossy hand-off comes after"
+
+
+def test_one_finding_a_place_and_no_quote_twice() -> None:
+    findings = lost_context().analyse().findings
+    places = [f.place for f in findings]
+    assert len(places) == len(set(places))
+    quotes = [f.quote.text for f in findings if f.quote is not None]
+    assert len(quotes) == len(set(quotes))
+    assert len(findings) <= load_finding_book().max_findings
+    assert [f.strength for f in findings] == sorted((f.strength for f in findings), reverse=True)
+
+
+def test_a_broken_finding_book_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "findings.toml"
+    path.write_text('[[rule]]\nkey = "x"\nmeasure = "vibes"\nfull_at = 1\nweight = 1\n')
+    with pytest.raises(QuestionBankError, match=r"findings\.toml"):
+        load_finding_book(path)
