@@ -14,15 +14,21 @@ from tests.core.metrics_cases import Team, workshop
 PATH = "Idea=product; Design=engineering; Test=quality; Deploy=operations"
 
 
-def lost_context() -> Team:
-    """Design → Test loses context: little of it is usable and much comes back, though
-    it hardly waits; Test → Deploy waits a little longer, and is fine otherwise."""
+def quick_start() -> Team:
+    """Idea and Design: quick, and nothing comes back."""
     team = Team(workshop(PATH))
     team.person("product").says({"Idea.process_time": "1 day", "Idea.lead_time": "2 days"})
     team.person("engineering").says(
         {"Design.process_time": "2 days", "Design.lead_time": "3 days", "Design.rework": "10%",
          "Design.receive_pca": "90%"}
     )  # fmt: skip
+    return team
+
+
+def lost_context() -> Team:
+    """Design → Test loses context: little of it is usable and much comes back, though
+    it hardly waits; Test → Deploy waits a little longer, and is fine otherwise."""
+    team = quick_start()
     team.person("quality", "Q1").says(
         {"Test.process_time": "2 days", "Test.lead_time": "3 days", "Test.rework": "50%",
          "Test.receive_pca": "20%", "Test.pca_missing": "Acceptance criteria, every time"}
@@ -37,12 +43,7 @@ def lost_context() -> Team:
 def long_queue() -> Team:
     """Test → Deploy is a long queue whose work is usable as it arrives; Design → Test is
     somewhat lossy but quick."""
-    team = Team(workshop(PATH))
-    team.person("product").says({"Idea.process_time": "1 day", "Idea.lead_time": "2 days"})
-    team.person("engineering").says(
-        {"Design.process_time": "2 days", "Design.lead_time": "3 days", "Design.rework": "10%",
-         "Design.receive_pca": "90%"}
-    )  # fmt: skip
+    team = quick_start()
     team.person("quality").says(
         {"Test.process_time": "2 days", "Test.lead_time": "3 days", "Test.rework": "10%",
          "Test.receive_pca": "55%"}
