@@ -166,6 +166,13 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
                 if upload.channel == channel and upload.thread_ts == message.ts:
                     print(f"    [file: {upload.name}, {len(upload.content):,} bytes]", flush=True)
             print("-" * 72, flush=True)
+        if len(sandbox.channel_messages(channel)) < 2:  # the announcement and the summary
+            print(
+                f"p2p demo: the summary never reached #{team.channel}; see the log above.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return 1
         written = await _write_summary_files(p2p, folder)
         say(f"Written: {', '.join(str(path) for path in written)}")
         say(f"Done in {time.monotonic() - started:.1f} s. The workshop is kept in {database_path}.")

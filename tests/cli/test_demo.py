@@ -9,7 +9,10 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from PIL import Image
+
+from bot.cli.demo import run_demo
 
 STAGES = ("Idea", "Approval", "Design", "Engineer", "Test", "Deploy", "Release", "Maintain")
 
@@ -67,3 +70,14 @@ def test_the_demo_runs_a_workshop_and_writes_its_summary(tmp_path: Path) -> None
                 higher[k] is not None and lower[k] is not None and higher[k] > lower[k]
                 for k in ("wait_days", "rework")
             ) or (higher["pca"] is not None and higher["pca"] < (lower["pca"] or 1))
+
+
+async def test_the_demo_fails_when_the_summary_cannot_be_posted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object, **__: object) -> object:
+        raise RuntimeError("the summary cannot be built")
+
+    monkeypatch.setattr("bot.slack.messenger.build_summary_post", broken)
+    assert await run_demo(tmp_path / "demo", quiet=True) == 1
+    assert "the summary never reached #path-to-prod" in capsys.readouterr().err
