@@ -94,3 +94,28 @@ def test_a_broken_finding_book_is_refused(tmp_path: Path) -> None:
     path.write_text('[[rule]]\nkey = "x"\nmeasure = "vibes"\nfull_at = 1\nweight = 1\n')
     with pytest.raises(QuestionBankError, match=r"findings\.toml"):
         load_finding_book(path)
+
+
+def test_many_people_naming_one_pain_area_is_a_finding() -> None:
+    team = quick_start()
+    for n, pain in enumerate(
+        ["The shared UAT environment is down", "UAT is booked by another team",
+         "Our test environment breaks weekly", "Staging is never free"]
+    ):  # fmt: skip
+        team.person("quality", f"Q{n}").says({"Test.pain": pain, "Test.lead_time": "3 days"})
+    findings = team.analyse().findings
+    (finding,) = [f for f in findings if f.key == "many_complain"]
+    assert finding.place == "theme:testing_and_environments"
+    assert finding.people == 4
+    assert "environment each team can create and throw away" in finding.experiment
+
+
+def test_estimates_far_apart_are_a_finding() -> None:
+    team = quick_start()
+    team.person("quality", "Q1").says({"Test.process_time": "1 day", "Test.lead_time": "1 day"})
+    team.person("quality", "Q2").says({"Test.process_time": "1 day", "Test.lead_time": "6 days"})
+    findings = team.analyse().findings
+    (finding,) = [f for f in findings if f.place == "Test"]
+    assert finding.key == "estimates_apart", "the wait is short; the estimates are 6x apart"
+    assert (finding.figures["low"], finding.figures["high"]) == (1.0, 6.0)
+    assert finding.people == 2

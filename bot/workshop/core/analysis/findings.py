@@ -36,7 +36,7 @@ from bot.workshop.core.model import Frozen
 from bot.workshop.core.questions import QuestionBankError
 from prompts import QUESTIONS_DIR
 
-Measure = Literal["wait", "pca", "rework", "dispute", "perception"]
+Measure = Literal["wait", "pca", "rework", "dispute", "perception", "theme", "disagreement"]
 # The labels of the quotes that show a finding best, by measure, in order of preference.
 QUOTE_LABELS: dict[str, tuple[str, ...]] = {
     "wait": ("Waiting for", "The approval", "Requests to other teams", "What hurts"),
@@ -55,6 +55,7 @@ class FindingRule(Frozen):
     weight: float = Field(gt=0, le=1)
     experiment: str = Field(min_length=1, max_length=300)
     by_theme: dict[ThemeKey, str] = Field(default_factory=dict)
+    themes: tuple[ThemeKey, ...] = ()  # measure "theme": the themes it looks at
 
     def holds(self, value: float) -> bool:
         if self.at_least is not None and value < self.at_least:
@@ -162,6 +163,41 @@ def _perception_findings(
     return found
 
 
+def _theme_findings(rule: FindingRule, themes: Sequence[Theme]) -> list[Finding]:
+    found = []
+    for theme in themes:
+        people = len({q.user_id for q in theme.quotes})
+        if theme.key not in rule.themes or not rule.holds(people):
+            continue
+        roles = list(dict.fromkeys(q.role for q in theme.quotes))
+        found.append(
+            Finding(
+                key=rule.key, place=f"theme:{theme.key.value}", strength=rule.strength(people),
+                figures={"theme": theme.title, "people": people, "roles": ", ".join(roles)},
+                people=people, quotes=tuple(theme.quotes),
+                experiment=rule.by_theme.get(theme.key, rule.experiment),
+            )
+        )  # fmt: skip
+    return found
+
+
+def _disagreement_findings(rule: FindingRule, stages: Sequence[StageMetrics]) -> list[Finding]:
+    found = []
+    for s in stages:
+        days = [e.days for e in s.disagreement if e.days > 0]
+        if len(days) < 2 or not rule.holds(max(days) / min(days)):
+            continue
+        found.append(
+            Finding(
+                key=rule.key, place=s.name, strength=rule.strength(max(days) / min(days)),
+                figures={"stage": s.name, "low": min(days), "high": max(days),
+                         "roles": ", ".join(s.roles)},
+                people=len(s.disagreement), experiment=rule.experiment,
+            )
+        )  # fmt: skip
+    return found
+
+
 def find(
     book: FindingBook,
     stages: Sequence[StageMetrics],
@@ -177,6 +213,10 @@ def find(
             candidates += _stage_findings(rule, stages, themes)
         elif rule.measure in ("pca", "dispute"):
             candidates += _handoff_findings(rule, handoffs, stages)
+        elif rule.measure == "theme":
+            candidates += _theme_findings(rule, themes)
+        elif rule.measure == "disagreement":
+            candidates += _disagreement_findings(rule, stages)
         else:
             candidates += _perception_findings(rule, perceptions, lead_days)
     best: dict[str, Finding] = {}
