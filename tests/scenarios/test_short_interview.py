@@ -212,7 +212,7 @@ async def start_with_the_form(harness: Harness) -> None:
     for role, names in PEOPLE.items():
         fields[f"role:{role}"] = {"value": [harness[n] for n in names]}
     await harness.slack.submit_view(harness["fran"], fields)
-    await harness.slack.settle()
+    await harness.slack.wait_for(lambda: bool(harness.ephemeral_texts("fran")), timeout=30)
     assert "has started" in harness.ephemeral_texts("fran")[-1]
 
 
