@@ -90,6 +90,15 @@ class PerceptionOut(Frozen):
     ratio_to_lead_time: float | None
 
 
+class FindingOut(Frozen):
+    key: str = Field(description="The rule of prompts/questions/findings.toml it comes from.")
+    place: str = Field(description="The stage (or the hand-off into it), role or theme.")
+    text: str
+    people: int
+    quote: QuoteOut | None
+    experiment: str
+
+
 class SummaryDocument(Frozen):
     format: Literal["p2p.summary"] = "p2p.summary"
     version: Literal[1] = 1
@@ -103,6 +112,7 @@ class SummaryDocument(Frozen):
     perception_gap: tuple[PerceptionOut, ...]
     craziest_steps: tuple[QuoteOut, ...]
     deletions: tuple[QuoteOut, ...]
+    findings: tuple[FindingOut, ...] = Field(default=(), description="What we learned.")
 
 
 def _rounded(value: float | None, places: int = 2) -> float | None:
@@ -124,7 +134,16 @@ def build_summary_document(
     def who(role: str, user_id: str) -> str:
         return f"{role} ({user_id})" if named else role
 
+    findings = tuple(
+        FindingOut(
+            key=f.key, place=f.place, text=said.sentence, people=f.people,
+            quote=quote(f.quote) if f.quote is not None else None, experiment=said.experiment,
+        )
+        for f in analysis.findings
+        if (said := finding_words(f, words))
+    )  # fmt: skip
     return SummaryDocument(
+        findings=findings,
         title=analysis.title,
         unit=words.message("summary_json.unit", hours=analysis.hours_per_day),
         metrics=Metrics(

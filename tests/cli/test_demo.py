@@ -51,6 +51,14 @@ def test_the_demo_runs_a_workshop_and_writes_its_summary(tmp_path: Path) -> None
     assert 1200 <= width <= 3200
     assert 600 <= height <= 2500
 
+    # What we learned: three to five findings, each with its own quote and a question.
+    findings = summary["findings"]
+    assert 3 <= len(findings) <= 5
+    assert all(f["experiment"].endswith("?") for f in findings)
+    quoted = [f["quote"]["text"] for f in findings if f["quote"]]
+    assert len(quoted) == len(set(quoted))
+    assert (findings[0]["key"], findings[0]["place"]) == ("long_wait", "Approval")
+
     # Every figure the summary cannot give ("?") is an open question for somebody.
     unknown_stages = {
         s["name"]
