@@ -11,7 +11,6 @@ import pytest
 from bot.workshop.core.interview import (
     all_finished,
     interpret_answer,
-    interpret_text,
     interview_progress,
     interviews_to_start,
     is_vague,
@@ -19,7 +18,7 @@ from bot.workshop.core.interview import (
 )
 from bot.workshop.core.model import Answer, Interview, InterviewMode, InterviewStatus, Workshop
 from bot.workshop.core.questions import QuestionKind
-from bot.workshop.core.steps import interpret_parts
+from bot.workshop.core.steps import interpret_parts, interpret_text
 from tests.core.metrics_cases import BANK, WHEN, workshop
 
 TEXT, DURATION, PERCENT = QuestionKind.TEXT, QuestionKind.DURATION, QuestionKind.PERCENT

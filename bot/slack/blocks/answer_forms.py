@@ -9,9 +9,9 @@ from bot.rendering import Renderer
 from bot.slack.blocks.messages import Block, context, plain, section
 from bot.slack.ids import SETUP_INPUT, CallbackId, FormBlock
 from bot.slack.payloads import ViewSubmission
-from bot.workshop.core.interview import Interpretation, interpret_text
 from bot.workshop.core.model import Frozen
 from bot.workshop.core.questions import Question, QuestionKind
+from bot.workshop.core.steps import Interpretation, interpret_text
 from bot.workshop.usecases.revise import Review
 
 MAX_INPUT = 3000

@@ -15,16 +15,7 @@ from bot.workshop.core.model import (
     Workshop,
 )
 from bot.workshop.core.questions import FollowUp, Question, QuestionBank, QuestionKind
-from bot.workshop.core.steps import (
-    SKIP_WORDS,
-    Interpretation,
-    expanded_by_key,
-    interpret_step,
-    interpret_text,
-    is_done,
-)
-
-__all__ = ["SKIP_WORDS", "Interpretation", "interpret_answer", "interpret_text"]
+from bot.workshop.core.steps import Interpretation, expanded_by_key, interpret_step, is_done
 
 # Short answers that are complete as they are, not vague.
 COMPLETE_SHORT_ANSWERS = frozenset(
@@ -34,8 +25,8 @@ COMPLETE_SHORT_ANSWERS = frozenset(
 
 
 def interpret_answer(question: Question, text: str) -> Interpretation:
-    """What a reply to this question means (see interpret_text); for a step, the parts
-    it fills (see bot.workshop.core.steps.interpret_step)."""
+    """What a reply to this question means; for a step, the parts it fills
+    (bot.workshop.core.steps: interpret_text, interpret_step)."""
     return interpret_step(question, text, None)
 
 

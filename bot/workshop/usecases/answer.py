@@ -11,9 +11,10 @@ import logging
 from datetime import datetime
 
 from bot.workshop.core.errors import CannotHandOver
-from bot.workshop.core.interview import Interpretation, interview_progress
+from bot.workshop.core.interview import interview_progress
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
 from bot.workshop.core.steps import (
+    Interpretation,
     describe_parts,
     interpret_parts,
     interpret_step,

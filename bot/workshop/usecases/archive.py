@@ -13,7 +13,7 @@ from bot.workshop.core.export import (
     ExportedParticipant,
     build_export,
 )
-from bot.workshop.core.interview import Interpretation, interpret_answer
+from bot.workshop.core.interview import interpret_answer
 from bot.workshop.core.model import (
     Answer,
     Assignment,
@@ -30,6 +30,7 @@ from bot.workshop.core.questions import (
     QuestionSection,
     QuestionTemplate,
 )
+from bot.workshop.core.steps import Interpretation
 from bot.workshop.ports import UseCase
 from bot.workshop.usecases.summarise import load_workshop
 from storage import archive, interviews, workshops

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.workshop.core.errors import NoActiveWorkshop, QuestionClosed, WorkshopClosed
-from bot.workshop.core.interview import Interpretation
 from bot.workshop.core.model import Answer, Frozen, Interview, Workshop, WorkshopStatus
 from bot.workshop.core.questions import Question
 from bot.workshop.core.steps import (
+    Interpretation,
     expand_answers,
     interpret_parts,
     is_done,
