@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from bot.app import EVENTS_PATH, P2P, build_p2p, start_http
 from bot.cli.summary import SummaryFormat, analyse_stored_workshop, render_summary
 from bot.sandbox import Sandbox, SandboxSettings, render_message_text
 from bot.settings import Settings
+from bot.slack.ids import ActionId
 from bot.workshop.core.model import Frozen
 from prompts import PROMPTS_DIR
 
@@ -54,6 +55,9 @@ class DemoTeam(Frozen):
                 roles.setdefault(person.role, []).append(f"@{person.name}")
         assignments = " ".join(f"{role}={','.join(names)}" for role, names in roles.items())
         return f'start "{self.title}" {assignments}'
+
+
+Say = Callable[[str], None]
 
 
 def load_demo_team(path: Path = TEAM_FILE) -> DemoTeam:
@@ -173,6 +177,7 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
                 flush=True,
             )
             return 1
+        await _show_stages(sandbox, ids[team.facilitator], team.facilitator, say)
         written = await _write_summary_files(p2p, folder)
         say(f"Written: {', '.join(str(path) for path in written)}")
         say(f"Done in {time.monotonic() - started:.1f} s. The workshop is kept in {database_path}.")
@@ -183,6 +188,16 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
             await runner.cleanup()
         await p2p.close()
         await sandbox.stop()
+
+
+async def _show_stages(sandbox: Sandbox, user_id: str, name: str, say: Say) -> None:
+    """Somebody in the channel opens the stage-by-stage view under the summary."""
+    say(f'@{name} clicks "Show the path, stage by stage" and sees, alone:')
+    await sandbox.click(user_id, ActionId.SHOW_STAGES)
+    await sandbox.settle()
+    for view in sandbox.open_views(user_id):
+        say(_indented(sandbox.render_view(view)))
+    say("-" * 72)
 
 
 async def _write_summary_files(p2p: P2P, folder: Path) -> list[Path]:
@@ -218,7 +233,7 @@ def _texts(messages: Any) -> list[str]:
 
 
 async def _run_interviews(
-    sandbox: Sandbox, participants: list[ScriptedParticipant], say: Any
+    sandbox: Sandbox, participants: list[ScriptedParticipant], say: Say
 ) -> None:
     """Let everyone answer what they are asked until nobody is asked anything new."""
     deadline = time.monotonic() + DEADLINE_SECONDS

@@ -18,18 +18,22 @@ class FindingWords:
     experiment: str  # the question for the team
 
 
-def finding_words(finding: Finding, renderer: Renderer) -> FindingWords:
+def finding_words(finding: Finding, renderer: Renderer, everyone: int = 0) -> FindingWords:
+    """`everyone` is how many people were asked: "2 of 8 people said so"."""
     figures = dict(finding.figures)
     return FindingWords(
         sentence=renderer.message(f"findings.{finding.key}", **figures),
-        people=renderer.message("findings.people", count=finding.people),
+        people=renderer.message("findings.people", count=finding.people, everyone=everyone),
         quote=finding.quote,
         experiment=renderer.text(finding.experiment, **figures),
     )
 
 
 def findings_lines(
-    findings: tuple[Finding, ...], renderer: Renderer, shown: Shown | None = None
+    findings: tuple[Finding, ...],
+    renderer: Renderer,
+    shown: Shown | None = None,
+    everyone: int = 0,
 ) -> list[str]:
     """The thread's opening part: a heading, then each finding, its quote and its try;
     the quotes are marked as `shown`, so that the rest of the thread does not repeat them."""
@@ -37,7 +41,7 @@ def findings_lines(
     if not findings:
         return [*lines, renderer.message("findings.nothing_yet")]
     for number, finding in enumerate(findings, start=1):
-        words = finding_words(finding, renderer)
+        words = finding_words(finding, renderer, everyone)
         entry = [
             renderer.message(
                 "findings.line",

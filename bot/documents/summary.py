@@ -140,7 +140,7 @@ def build_summary_document(
             quote=quote(f.quote) if f.quote is not None else None, experiment=said.experiment,
         )
         for f in analysis.findings
-        if (said := finding_words(f, words))
+        if (said := finding_words(f, words, analysis.roles_total))
     )  # fmt: skip
     return SummaryDocument(
         findings=findings,
@@ -230,7 +230,7 @@ def summary_schema_text() -> str:
 
 def render_summary_markdown(analysis: PathAnalysis, renderer: Renderer, *, named: bool) -> str:
     """``renderer`` should be a plain-text one (``Renderer(for_slack=False)``)."""
-    findings = [finding_words(f, renderer) for f in analysis.findings]
+    findings = [finding_words(f, renderer, analysis.roles_total) for f in analysis.findings]
     return (
         renderer.message("summary_md.document", a=analysis, named=named, findings=findings) + "\n"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox.errors import SandboxUsageError
-from bot.sandbox.message_text import render_message_text
+from bot.sandbox.message_text import render_message_text, render_view_text
 from bot.sandbox.records import ApiCall, ResponseUrlPost, UploadedFile
 from bot.sandbox.responses import Responses
 from bot.sandbox.state import Ephemeral, JsonDict, Message, View
@@ -72,12 +72,15 @@ class Observations:
 
     def render(self, message: Message | Ephemeral | JsonDict) -> str:
         """A message as readable text, with user and channel ids named."""
+        return render_message_text(message, self._name)
 
-        def name(ident: str) -> str | None:
-            user = self.workspace.user(ident)
-            if user is not None:
-                return user.name
-            conversation = self.workspace.conversation(ident)
-            return conversation.name if conversation is not None else None
+    def render_view(self, view: View) -> str:
+        """A modal or Home tab as readable text, title first."""
+        return render_view_text(view, self._name)
 
-        return render_message_text(message, name)
+    def _name(self, ident: str) -> str | None:
+        user = self.workspace.user(ident)
+        if user is not None:
+            return user.name
+        conversation = self.workspace.conversation(ident)
+        return conversation.name if conversation is not None else None

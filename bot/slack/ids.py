@@ -52,6 +52,7 @@ class ActionId(StrEnum):
     NEVER_MIND = "never_mind"
     NUDGE_SNOOZE = "nudge_snooze"
     NUDGE_AWAY = "nudge_away"
+    SHOW_STAGES = "show_stages"  # the summary's stage-by-stage view; value: the workshop id
 
     def numbered(self, index: int) -> str:
         return f"{self.value}:{index}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from io import BytesIO
@@ -36,6 +37,18 @@ def test_the_demo_runs_a_workshop_and_writes_its_summary(tmp_path: Path) -> None
     assert "From idea to production" in printed
     assert "The hand-offs that hurt most" in printed
     assert "Traceback" not in result.stderr
+    # The thread: each quote and quick-answer wording once; the stages a click away.
+    thread, _, view = printed.partition('clicks "Show the path, stage by stage"')
+    said = [
+        re.sub(r"^[•>] (_[^_]+_ \([^)]*\): |“)|” \([^)]*\)$", "", line.strip("│ "))
+        for line in thread.splitlines()
+        if line.startswith("    │ > ") or line.startswith("    │ • _")
+    ]
+    assert len(said) > 10
+    assert len(said) == len({text.casefold() for text in said}), said
+    assert not any(f". {stage}*" in thread for stage in STAGES)
+    for stage in STAGES:
+        assert f". {stage}*" in view, stage
 
     assert (folder / "p2p.db").is_file(), "the database is kept for exploring"
     summary = json.loads((folder / "summary.json").read_text())

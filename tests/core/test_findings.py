@@ -119,3 +119,20 @@ def test_estimates_far_apart_are_a_finding() -> None:
     assert finding.key == "estimates_apart", "the wait is short; the estimates are 6x apart"
     assert (finding.figures["low"], finding.figures["high"]) == (1.0, 6.0)
     assert finding.people == 2
+
+
+def test_a_wait_whose_answers_fall_in_two_themes_gets_the_more_particular_experiment() -> None:
+    """Idea's pain names a sponsor and the steering group: sponsorship and approvals, once
+    each; approvals is named all over the path, sponsorship only at Idea."""
+    team = Team(workshop("Idea=product; Approval=management"))
+    team.person("product").says(
+        {"Idea.process_time": "1 day", "Idea.lead_time": "3 weeks",
+         "Idea.pain": "Finding a sponsor: the steering group meets once a month"}
+    )  # fmt: skip
+    team.person("management").says(
+        {"Approval.process_time": "1 day", "Approval.lead_time": "1 day",
+         "Approval.pain": "The business case needs a second approval from finance"}
+    )  # fmt: skip
+    (idea,) = [f for f in team.analyse().findings if f.place == "Idea"]
+    assert idea.key == "long_wait"
+    assert idea.experiment == "What if a sponsor could say yes between meetings?"

@@ -84,8 +84,13 @@ def test_a_stage_nobody_answered_has_no_figures_and_is_a_gap() -> None:
             7.5,
             0.5625,
             (),
-            # worded "hands-on time estimates differ more than 2× (0.125 to 1 working days)"
-            (Note(kind=NoteKind.PT_SPREAD, context={"low": 0.125, "high": 1.0}),),
+            # worded "hands-on time estimates differ more than 2× (1 h to 1 d)"
+            (
+                Note(
+                    kind=NoteKind.PT_SPREAD,
+                    context={"low": 0.125, "high": 1.0, "hours_per_day": 8.0},
+                ),
+            ),
         ),
     ],
 )

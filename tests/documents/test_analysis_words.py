@@ -28,11 +28,13 @@ def test_every_note_has_words(kind: NoteKind) -> None:
         (Note(kind=NoteKind.PT_OVER_LT), "hands-on time exceeds elapsed time"),
         (
             Note(kind=NoteKind.PT_SPREAD, context={"low": 0.125, "high": 1.0}),
-            "hands-on time estimates differ more than 2× (0.125 to 1 working days)",
+            "hands-on time estimates differ more than 2× (1 h to 1 d)",
         ),
         (
-            Note(kind=NoteKind.PT_SPREAD, context={"low": 1 / 3, "high": 12.5}),
-            "hands-on time estimates differ more than 2× (0.333 to 12.5 working days)",
+            Note(
+                kind=NoteKind.PT_SPREAD, context={"low": 1 / 3, "high": 12.0, "hours_per_day": 7.5}
+            ),
+            "hands-on time estimates differ more than 2× (2.5 h to 12 d)",
         ),
     ],
 )
@@ -57,12 +59,12 @@ def test_the_markdown_and_json_word_the_notes_the_owner_and_the_unit() -> None:
     engineer = result.stages[1]
     assert engineer.notes == (
         Note(kind=NoteKind.PT_OVER_LT),
-        Note(kind=NoteKind.PT_SPREAD, context={"low": 1 / 7.5, "high": 10.0}),
+        Note(kind=NoteKind.PT_SPREAD, context={"low": 1 / 7.5, "high": 10.0, "hours_per_day": 7.5}),
     )
     assert Gap(kind=GapKind.UNOWNED_STAGE, subject="Review", suggested_owner=FACILITATOR) in (
         result.gaps
     )
-    spread = "hands-on time estimates differ more than 2× (0.133 to 10 working days)"
+    spread = "hands-on time estimates differ more than 2× (1 h to 10 d)"
     text = render_summary_markdown(result, Renderer(for_slack=False), named=False)
     lines = text.splitlines()
     assert "- hands-on time exceeds elapsed time" in lines

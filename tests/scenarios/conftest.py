@@ -63,6 +63,18 @@ class Harness:
     def channel_texts(self) -> list[str]:
         return [self.slack.render(m) for m in self.slack.channel_messages(self.channel)]
 
+    async def stage_view(self, user: str) -> str:
+        """`user` clicks "Show the path, stage by stage" under the summary: the view as
+        they see it once it is filled in."""
+        await self.slack.click(self.users[user], "show_stages")
+
+        def filled() -> bool:
+            views = self.slack.open_views(self.users[user])
+            return bool(views) and "Assembling" not in self.slack.render_view(views[-1])
+
+        await self.slack.wait_for(filled, timeout=30)
+        return self.slack.render_view(self.slack.open_views(self.users[user])[-1])
+
 
 def scenario_settings(slack: Sandbox, database_url: str) -> Settings:
     return Settings(

@@ -6,6 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from bot.workshop.core.errors import WorkshopNotFound
 from bot.workshop.core.export import parse_export
 from tests.scenarios.conftest import Harness
 
@@ -128,10 +131,61 @@ async def test_two_hundred_people_with_long_answers_fit_slack(harness: Harness) 
     # in few messages (the splitting of longer threads is tested with the builders).
     everything = "\n".join(thread)
     assert everything.count("The path, stage by stage") == 1
-    for _, _, stages in ROLES:
-        for stage in stages:
-            assert f". {stage}*" in everything, stage
     assert "Open questions" in everything or "Themes" in everything
+    shown = await harness.stage_view("priya")
+    for stage in STAGES:
+        assert f". {stage}*" in shown, stage
+    assert "more wordings at this stage" in shown, "the rest are counted, not listed"
+
+
+# The thread of `document(harness)` when the stage-by-stage detail was part of it: the
+# figures this layout is measured against (at commit f75b5f1, counted with `thread_size`).
+INLINE_STAGES_MESSAGES = 1
+INLINE_STAGES_CHARACTERS = 4_945
+
+
+def thread_size(harness: Harness, parent_ts: str) -> tuple[int, int]:
+    """The thread's messages (the picture's upload aside) and the characters they show."""
+    replies = [m for m in harness.slack.thread(harness.channel, parent_ts) if not m.files]
+    return len(replies), sum(len(harness.slack.render(m)) for m in replies)
+
+
+async def test_the_stage_detail_is_a_click_away_and_the_thread_is_shorter(
+    harness: Harness,
+) -> None:
+    await import_into(harness, document(harness))
+    await harness.command("fran", "summary")
+    await harness.slack.wait_for(lambda: harness.slack.files, timeout=30)
+    await harness.slack.settle()
+    (parent,) = harness.slack.channel_messages(harness.channel)
+    messages, characters = thread_size(harness, parent.ts)
+    thread = "\n".join(
+        harness.slack.render(m) for m in harness.slack.thread(harness.channel, parent.ts)
+    )
+    assert not any(f". {stage}*" in thread for stage in STAGES), "no stage lines in the thread"
+    assert messages <= INLINE_STAGES_MESSAGES
+    assert characters < INLINE_STAGES_CHARACTERS * 0.6, (messages, characters)
+
+    # Anyone in the channel opens the stages; only they see them, and nothing is posted.
+    posted = len(harness.slack.calls_to("chat.postMessage"))
+    shown = await harness.stage_view("priya")
+    assert [stage for stage in STAGES if f". {stage}*" in shown] == STAGES
+    assert "Hands-on 1 d · elapsed 40 d · waiting 39 d" in shown, "Design's planted wait"
+    assert len(harness.slack.calls_to("chat.postMessage")) == posted
+    assert harness.slack.open_views(harness["fran"]) == []
+
+
+async def test_the_stage_view_of_another_workspace_is_refused(harness: Harness) -> None:
+    await import_into(harness, document(harness))
+    await harness.command("fran", "summary")
+    await harness.slack.settle()
+    workshop_id = (await harness.p2p.services.summaries.channel_workshop(
+        team_id=harness.slack.team_id, channel_id=harness.channel
+    )).id  # fmt: skip
+    with pytest.raises(WorkshopNotFound):
+        await harness.p2p.services.summaries.stage_detail(
+            team_id="T0THEIRS", workshop_id=workshop_id
+        )
 
 
 async def test_export_shares_three_files_in_the_summary_thread(harness: Harness) -> None:

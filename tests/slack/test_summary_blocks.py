@@ -8,8 +8,9 @@ import re
 import pytest
 
 from bot.rendering import Renderer
-from bot.sandbox.blockkit import message_block_problems
-from bot.slack.blocks.summary import SummaryPost, build_summary_post
+from bot.sandbox.blockkit import message_block_problems, view_problems, view_size_exceeded
+from bot.sandbox.message_text import render_view_text
+from bot.slack.blocks.summary import SummaryPost, build_stage_view, build_summary_post
 from bot.workshop.core.analysis.model import (
     FACILITATOR,
     Estimate,
@@ -194,8 +195,10 @@ def test_notes_and_open_questions_read_in_words_in_the_thread() -> None:
     )
     noted = noted.model_copy(update={"stages": (stage, *noted.stages[1:]), "gaps": gaps})
     text = thread_text(build_summary_post(noted, Renderer(), named=False, updated=False))
-    assert "\n_hands-on time exceeds elapsed time_\n" in text
-    assert "\n_hands-on time estimates differ more than 2× (0.0625 to 0.25 working days)_\n" in text
+    stages = render_view_text(build_stage_view(noted, Renderer(), named=False))
+    assert "\n_hands-on time exceeds elapsed time_\n" in stages
+    assert "\n_hands-on time estimates differ more than 2× (0.5 h to 2 h)_\n" in stages
+    assert "exceeds elapsed time" not in text, "stage notes are in the stage view only"
     assert (
         "Nobody here owns *Review*: who does it, and how long does it take? Ask: facilitator."
         in text
@@ -228,4 +231,39 @@ def test_the_thread_quotes_each_wording_once_and_counts_who_said_it() -> None:
     assert thread.casefold().count(picked.casefold()) == 1, "quoted once, where it first comes"
     assert "3 people: Product Owner, Engineering" in thread
     assert thread.count("Something else entirely") == 1
-    assert "more, quoted above or like those here, under Idea" in thread, "counted"
+    assert "more, quoted above or like those here" in thread, "counted"
+    stages = render_view_text(build_stage_view(changed, Renderer(), named=False))
+    assert stages.casefold().count(picked.casefold()) == 1, "the stage view merges them too"
+    assert "3 people: Product Owner, Engineering" in stages
+
+
+@pytest.mark.parametrize(("participants", "words"), [(1, 5), (7, 60), (40, 700), (200, 700)])
+def test_the_stage_view_keeps_within_a_modal(participants: int, words: int) -> None:
+    rich = analysis(participants, words)
+    view = build_stage_view(rich, Renderer(), named=True)
+    assert view_problems(view) == []
+    assert not view_size_exceeded(view)
+    text = render_view_text(view)
+    assert [s.name for s in rich.stages if f". {s.name}*" in text] == [s.name for s in rich.stages]
+
+
+def test_the_stage_view_shows_a_little_of_each_kind_of_answer() -> None:
+    base = analysis(1, 5)
+    said = [("What happens", f"Step {n} of the work") for n in range(8)]
+    said += [("What hurts", "The queue for review"), ("Waiting for", "Budget sign-off")]
+    stage = base.stages[0].model_copy(
+        update={
+            "quotes": tuple(
+                Quote(role="Engineering", user_id=f"U{n}", stage="Idea", label=label, text=text)
+                for n, (label, text) in enumerate(said)
+            )
+        }
+    )
+    text = render_view_text(
+        build_stage_view(base.model_copy(update={"stages": (stage,)}), Renderer(), named=False)
+    )
+    assert "The queue for review" in text
+    assert "Budget sign-off" in text
+    assert text.count("_What happens_") == 4
+    assert "4 more wordings at this stage" in text
+    assert text.index("Step 3 of the work") < text.index("The queue for review"), "in order"

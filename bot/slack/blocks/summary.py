@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.documents.findings import findings_lines
 from bot.rendering import Mrkdwn, Renderer, shorten
-from bot.slack.blocks.messages import Block, SlackMessage, context, header, section
+from bot.slack.blocks.messages import Block, SlackMessage, button, context, header, plain, section
+from bot.slack.ids import ActionId
 from bot.workshop.core.analysis.model import PathAnalysis, Quote
 from bot.workshop.core.analysis.quotes import Said, Shown, merge
 from bot.workshop.core.model import Frozen
@@ -19,6 +20,11 @@ SECTION_ROOM = 2900  # Slack allows 3,000 characters a section; keep a margin
 BLOCKS_PER_MESSAGE = 40  # Slack allows 50
 HOT_HANDOFFS = 3
 THEME_QUOTES = 3  # the strongest wordings a theme quotes; the rest are counted
+STAGE_QUOTES = 6  # the wordings a stage shows in the stage-by-stage view; the rest are counted
+BLOCKS_PER_VIEW = 95  # Slack allows 100 in a modal
+
+
+Part = Sequence[str] | Block  # a heading and its lines, or one ready block
 
 
 class SummaryPost(Frozen):
@@ -27,9 +33,10 @@ class SummaryPost(Frozen):
 
 
 class _Say:
-    def __init__(self, renderer: Renderer, named: bool) -> None:
+    def __init__(self, renderer: Renderer, named: bool, everyone: int = 0) -> None:
         self.renderer = renderer
         self.named = named
+        self.everyone = everyone  # how many people were asked
 
     def __call__(self, macro: str, **values: Any) -> str:
         return self.renderer.message(f"summary.{macro}", **values)
@@ -49,14 +56,16 @@ class _Say:
         """A wording and who said it: the person's role (and name), or how many people."""
         if said.people == 1:
             return self.quote(said.quote)
-        who = Mrkdwn(self("many", people=said.people, roles=", ".join(said.roles)))
+        who = Mrkdwn(
+            self("many", people=said.people, roles=", ".join(said.roles), everyone=self.everyone)
+        )
         return self("quote_line", label=said.quote.label, who=who, text=said.quote.text)
 
 
 def build_summary_post(
     analysis: PathAnalysis, renderer: Renderer, *, named: bool, updated: bool
 ) -> SummaryPost:
-    say = _Say(renderer, named)
+    say = _Say(renderer, named, analysis.roles_total)
     return SummaryPost(
         parent=_parent(analysis, say, updated=updated),
         thread=tuple(pack_messages(_thread_parts(analysis, say), say("continued"))),
@@ -114,22 +123,76 @@ def _parent(analysis: PathAnalysis, say: _Say, *, updated: bool) -> SlackMessage
     return SlackMessage(text=say("fallback", title=analysis.title), blocks=tuple(blocks))
 
 
-def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
-    """Each part is a heading and its lines; parts may span several sections. The same
-    wording is quoted once, where it first comes, with how many people said it."""
-    shown = Shown()
-    opening = findings_lines(analysis.findings, say.renderer, shown)
-    stages: list[str] = [say("map_heading")]
+def _stages_button(analysis: PathAnalysis, say: _Say) -> Block:
+    """The stage-by-stage detail is a click away, in a view, rather than in the thread."""
+    block = section(say("stages_teaser", stages=len(analysis.stages)))
+    block["accessory"] = button(
+        say("stages_button"), ActionId.SHOW_STAGES, str(analysis.workshop_id)
+    )
+    return block
+
+
+def build_stage_view(analysis: PathAnalysis, renderer: Renderer, *, named: bool) -> Block:
+    """The path, stage by stage: figures, estimates that differ, notes and what was said,
+    in a modal that only the person who asked sees."""
+    say = _Say(renderer, named, analysis.roles_total)
+    lines: list[str] = []
     for stage in analysis.stages:
-        lines = [say("stage_line", stage=stage)]
+        entry = [say("stage_line", stage=stage)]
         if stage.disagreement:
             items = [
                 {"who": say.who(e.role, e.user_id), "days": e.days} for e in stage.disagreement
             ]
-            lines.append(say("estimates", items=items))
-        lines.extend(say("stage_note", note=note) for note in stage.notes)
-        lines.extend(say.said(q) for q in shown.fresh(merge(stage.quotes)))
-        stages.append("\n".join(lines))
+            entry.append(say("estimates", items=items))
+        entry.extend(say("stage_note", note=note) for note in stage.notes)
+        said = merge(stage.quotes)
+        entry.extend(say.said(q) for q in _each_label(said, STAGE_QUOTES))
+        if len(said) > STAGE_QUOTES:
+            entry.append(say("stage_more", count=len(said) - STAGE_QUOTES))
+        lines.append("\n".join(entry))
+    blocks: list[Block] = [context(say("stages_intro", title=analysis.title))]
+    for text in _sections(lines):
+        if len(blocks) >= BLOCKS_PER_VIEW:
+            blocks.append(context(say("stages_cut")))
+            break
+        blocks.append(section(text))
+    return _stage_modal(say, blocks)
+
+
+def build_stage_note_view(text: str, renderer: Renderer) -> Block:
+    """The stage-by-stage view while it is being assembled, or why it cannot be shown."""
+    return _stage_modal(_Say(renderer, named=False), [section(text)])
+
+
+def _stage_modal(say: _Say, blocks: list[Block]) -> Block:
+    return {
+        "type": "modal",
+        "title": plain(say("stages_title")[:24]),
+        "close": plain(say("stages_close")[:24]),
+        "blocks": blocks,
+    }
+
+
+def _each_label(said: Sequence[Said], limit: int) -> list[Said]:
+    """At most `limit` wordings, taken in turn from each label (what happens, what hurts,
+    …), kept in their order: a stage's view shows a little of everything said."""
+    by_label: dict[str, list[int]] = {}
+    for index, item in enumerate(said):
+        by_label.setdefault(item.quote.label, []).append(index)
+    picked: list[int] = []
+    while len(picked) < min(limit, len(said)):
+        for indexes in by_label.values():
+            if indexes and len(picked) < limit:
+                picked.append(indexes.pop(0))
+    return [said[index] for index in sorted(picked)]
+
+
+def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[Part]:
+    """Each part is a heading and its lines, or one ready block; parts may span several
+    sections. The same wording is quoted once, where it first comes, with how many people
+    said it."""
+    shown = Shown()
+    opening = findings_lines(analysis.findings, say.renderer, shown, analysis.roles_total)
     handoffs = [say("handoffs_heading")] + [
         say("handoff_line", number=n, handoff=h) for n, h in enumerate(analysis.handoffs, 1)
     ]
@@ -177,7 +240,7 @@ def _thread_parts(analysis: PathAnalysis, say: _Say) -> list[list[str]]:
         )
         for g in analysis.gaps
     ]
-    parts = [opening, stages]
+    parts: list[Part] = [opening, _stages_button(analysis, say)]
     if len(handoffs) > 1:
         parts.append(handoffs)
     if len(voices) > 1:
@@ -224,18 +287,18 @@ def _shorten_block(text: str) -> str:
     return "\n".join(kept)
 
 
-def pack_messages(parts: Sequence[Sequence[str]], continued: str) -> list[SlackMessage]:
+def pack_messages(parts: Sequence[Part], continued: str) -> list[SlackMessage]:
     """Parts laid out as sections and dividers, as few messages as the limits allow."""
     messages: list[SlackMessage] = []
     blocks: list[Block] = []
     for part in parts:
         if blocks:
             blocks.append({"type": "divider"})
-        for text in _sections(part):
+        for block in [part] if isinstance(part, dict) else map(section, _sections(part)):
             if len(blocks) >= BLOCKS_PER_MESSAGE:
                 messages.append(_message(blocks))
                 blocks = [context(continued)]
-            blocks.append(section(text))
+            blocks.append(block)
     if blocks:
         messages.append(_message(blocks))
     return messages

@@ -17,13 +17,16 @@ from bot.slack.blocks.answer_forms import (
     build_review_form,
 )
 from bot.slack.blocks.messages import QuickAnswer
+from bot.slack.blocks.summary import build_stage_note_view, build_stage_view
 from bot.slack.ids import ActionId
-from bot.slack.listeners.errors import reporting_errors
+from bot.slack.listeners.errors import describe_error, reporting_errors
 from bot.slack.payloads import BlockAction
 from bot.workshop.bootstrap import Services
+from bot.workshop.core.errors import WorkshopError
 from bot.workshop.core.questions import Question
 from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.revise import Revisions
+from bot.workshop.usecases.summarise import SummaryDesk
 
 
 def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
@@ -62,6 +65,34 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
             await client.views_open(
                 trigger_id=click.trigger_id, view=build_review_form(review, renderer)
             )
+
+    @app.action(ActionId.SHOW_STAGES)
+    async def handle_show_stages(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        click = BlockAction.parse(body)
+        async with reporting_errors(click, client=client, renderer=renderer):
+            await show_stages(services.summaries, renderer, click, client)
+
+
+async def show_stages(
+    summaries: SummaryDesk, renderer: Renderer, click: BlockAction, client: AsyncWebClient
+) -> None:
+    """Open the view at once (a trigger lasts three seconds), then fill it in."""
+    loading = build_stage_note_view(renderer.message("summary.stages_loading"), renderer)
+    opened = await client.views_open(trigger_id=click.trigger_id, view=loading)
+    view_id = opened["view"]["id"]
+    try:
+        workshop, analysis = await summaries.stage_detail(
+            team_id=click.team_id, workshop_id=int(click.value) if click.value.isdigit() else 0
+        )
+    except WorkshopError as error:
+        failed = build_stage_note_view(describe_error(error, renderer), renderer)
+        await client.views_update(view_id=view_id, view=failed)
+        return
+    view = build_stage_view(analysis, renderer, named=workshop.details.named)
+    await client.views_update(view_id=view_id, view=view)
 
 
 async def question_form(

@@ -101,6 +101,15 @@ class SummaryDesk(UseCase):
         analysis = analyse_path(workshop, everyone, answers, self.bank, self.themes)
         return workshop, analysis
 
+    async def stage_detail(
+        self, *, team_id: str, workshop_id: int
+    ) -> tuple[Workshop, PathAnalysis]:
+        """The summary's stage-by-stage view, for anyone in the workshop's workspace."""
+        workshop, analysis = await self.analyse(workshop_id)
+        if workshop.team_id != team_id:
+            raise WorkshopNotFound(workshop_id=workshop_id)
+        return workshop, analysis
+
     async def publish(self, workshop: Workshop) -> bool:
         """Post the summary, or update the one already posted. True when it was an update."""
         lock = self._locks.setdefault(workshop.id, asyncio.Lock())

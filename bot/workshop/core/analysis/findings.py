@@ -76,14 +76,15 @@ class FindingBook(Frozen):
 
 
 def _theme_of(place: str, themes: Sequence[Theme], rule: FindingRule) -> str:
-    """The rule's experiment for the theme most of the place's quotes fall in, if any."""
+    """The rule's experiment for the theme most of the place's quotes fall in, if any; on
+    a tie, the theme most particular to the place (the larger share of its mentions)."""
     counts = {
-        theme.key: sum(q.stage == place for q in theme.quotes)
+        theme.key: (here := sum(q.stage == place for q in theme.quotes), here / len(theme.quotes))
         for theme in themes
-        if theme.key in rule.by_theme
+        if theme.key in rule.by_theme and theme.quotes
     }
     best = max(counts, key=lambda key: counts[key], default=None)
-    return rule.by_theme[best] if best is not None and counts[best] else rule.experiment
+    return rule.by_theme[best] if best is not None and counts[best][0] else rule.experiment
 
 
 def _candidates(measure: str, quotes: Sequence[Quote]) -> tuple[Quote, ...]:

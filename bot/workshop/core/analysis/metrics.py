@@ -127,7 +127,12 @@ class _Measures(PathAnswers):
         )
         if _spread([v for _, v in pt]):
             low, high = min(v for _, v in pt), max(v for _, v in pt)
-            notes.append(Note(kind=NoteKind.PT_SPREAD, context={"low": low, "high": high}))
+            notes.append(
+                Note(
+                    kind=NoteKind.PT_SPREAD,
+                    context={"low": low, "high": high, "hours_per_day": self.hours_per_day},
+                )
+            )
         quotes = sorted(
             (s for s in here if s.base in STAGE_QUOTES),
             key=lambda s: (STAGE_QUOTES.index(s.base), s.rank),

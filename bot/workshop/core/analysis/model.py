@@ -40,7 +40,7 @@ class NoteKind(StrEnum):
     """What a note on a stage remarks; its words are the macro of that name in notes.j2."""
 
     PT_OVER_LT = "pt_over_lt"  # hands-on time exceeds elapsed time
-    PT_SPREAD = "pt_spread"  # hands-on estimates more than 2x apart; context: low, high (days)
+    PT_SPREAD = "pt_spread"  # hands-on estimates over 2x apart; context: low, high, hours_per_day
 
 
 class Note(Frozen):
