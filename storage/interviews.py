@@ -328,7 +328,8 @@ async def skip_unfinished(
 async def forget_user(
     session: Transaction, *, team_id: str, user_id: str, now: datetime
 ) -> list[int]:
-    """Delete a person's answers in the team and skip their unfinished interviews.
+    """Delete a person's answers in the team, those they gave on a colleague's behalf
+    included, and skip their unfinished interviews.
 
     Returns the ids of the workshops concerned.
     """
@@ -341,18 +342,23 @@ async def forget_user(
             .with_for_update()
         )
     )
-    if not rows:
+    on_behalf = (
+        select(AnswerRow.id, InterviewRow.workshop_id)
+        .join(InterviewRow, InterviewRow.id == AnswerRow.interview_id)
+        .join(WorkshopRow, WorkshopRow.id == InterviewRow.workshop_id)
+        .where(WorkshopRow.team_id == team_id, AnswerRow.answered_by == user_id)
+    )
+    given_for_others = list(await sql.execute(on_behalf))
+    if not rows and not given_for_others:
         return []
     await sql.execute(delete(AnswerRow).where(AnswerRow.interview_id.in_([r.id for r in rows])))
-    await sql.execute(
-        update(AnswerRow).where(AnswerRow.answered_by == user_id).values(answered_by=None)
-    )
+    await sql.execute(delete(AnswerRow).where(AnswerRow.id.in_([a.id for a in given_for_others])))
     for row in rows:
         if not InterviewStatus(row.status).finished:
             row.status = InterviewStatus.SKIPPED.value
             row.finished_at = now
     await sql.flush()
-    return sorted({row.workshop_id for row in rows})
+    return sorted({row.workshop_id for row in rows} | {a.workshop_id for a in given_for_others})
 
 
 async def skip_interview(session: Transaction, *, interview_id: int, now: datetime) -> bool:

@@ -39,6 +39,7 @@ class FakeMessenger:
     notices: list[tuple[str, Notice]] = field(default_factory=list)
     summaries: list[tuple[PathAnalysis, SummaryPosts | None]] = field(default_factory=list)
     shared: list[SharedFile] = field(default_factory=list)
+    unshared: list[str] = field(default_factory=list)  # ids of shared files deleted since
     handed: list[tuple[QuestionPrompt, str]] = field(default_factory=list)
     closed: list[tuple[str, str]] = field(default_factory=list)
     fail_next_question: bool = False
@@ -79,11 +80,16 @@ class FakeMessenger:
         self.summaries.append((analysis, previous))
         return SummaryPosts(
             parent_ts=previous.parent_ts if previous else "200.1",
+            export_files=previous.export_files if previous else (),
             complete=analysis.roles_answered >= analysis.roles_total,
         )
 
-    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
+    async def share_exports(
+        self, workshop: Workshop, files: Sequence[SharedFile], *, previous: Sequence[str] = ()
+    ) -> tuple[str, ...]:
+        self.unshared.extend(previous)
         self.shared.extend(files)
+        return tuple(f"F{len(self.shared) - len(files) + n:05d}" for n in range(len(files)))
 
     async def send_handed_question(self, prompt: QuestionPrompt, *, asked_by: str) -> None:
         self.handed.append((prompt, asked_by))

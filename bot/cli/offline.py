@@ -57,7 +57,9 @@ class OfflineMessenger:
     ) -> SummaryPosts:
         raise self._refuse()
 
-    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
+    async def share_exports(
+        self, workshop: Workshop, files: Sequence[SharedFile], *, previous: Sequence[str] = ()
+    ) -> tuple[str, ...]:
         raise self._refuse()
 
     async def send_nudge(self, nudge: Nudge) -> str:

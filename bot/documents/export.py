@@ -176,29 +176,37 @@ def _figures(parsed: dict[str, Any] | None) -> tuple[str, ...]:
     return ("",) * 6
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
+
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that could start a formula gets a leading
+    apostrophe, as OWASP's advice on CSV injection has it."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def render_csv(document: ExportDocument) -> str:
-    """One row per answer, under a header row."""
+    """One row per answer, under a header row; every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     names = {role.key: role.name for role in document.workshop.roles}
     for person in document.participants:
         for answer in person.answers:
-            writer.writerow(
-                (
-                    document.workshop.title,
-                    names.get(person.role_key, person.role_key),
-                    person.user_id,
-                    answer.stage or "",
-                    answer.question_key,
-                    answer.label,
-                    answer.kind.value,
-                    answer.raw_text,
-                    *_figures(answer.parsed),
-                    _timestamp(answer.answered_at),
-                    answer.answered_by or "",
-                )
+            row = (
+                document.workshop.title,
+                names.get(person.role_key, person.role_key),
+                person.user_id,
+                answer.stage or "",
+                answer.question_key,
+                answer.label,
+                answer.kind.value,
+                answer.raw_text,
+                *_figures(answer.parsed),
+                _timestamp(answer.answered_at),
+                answer.answered_by or "",
             )
+            writer.writerow(_cell(value) for value in row)
     return buffer.getvalue()
 
 

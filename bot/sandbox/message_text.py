@@ -138,7 +138,13 @@ def render_message_text(
     lines = render_blocks(blocks) if blocks else ([text] if text else [])
     if blocks and not lines and text:
         lines = [text]
-    lines += [f"[file: {f.get('title') or f.get('name')}]" for f in files if isinstance(f, Mapping)]
+    lines += [
+        "[file deleted]"
+        if f.get("mode") == "tombstone"
+        else f"[file: {f.get('title') or f.get('name')}]"
+        for f in files
+        if isinstance(f, Mapping)
+    ]
     return readable_mrkdwn("\n".join(lines), names)
 
 

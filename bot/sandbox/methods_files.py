@@ -1,4 +1,5 @@
-"""The two-step external file upload: files.getUploadURLExternal, files.completeUploadExternal."""
+"""The two-step external file upload (files.getUploadURLExternal, files.completeUploadExternal)
+and files.delete."""
 
 from __future__ import annotations
 
@@ -110,9 +111,36 @@ async def complete_upload(ctx: ApiContext, arguments: Arguments) -> JsonDict:
     return {"files": [{"id": upload.id, "title": upload.title} for upload, _ in uploads]}
 
 
+async def delete_file(ctx: ApiContext, arguments: Arguments) -> JsonDict:
+    """The file goes from every message that shared it, as a tombstone; a message that
+    held nothing but deleted files goes with it (a comment keeps its message)."""
+    workspace = ctx.workspace
+    upload = workspace.files.get(arguments.text("file"))
+    if upload is None or not upload.completed:
+        raise SlackError("file_not_found")
+    if upload.deleted:
+        raise SlackError("file_deleted")
+    if upload.user != workspace.bot_user_id:
+        raise SlackError("cant_delete_file")
+    upload.deleted = True
+    for conversation in workspace.conversations.values():
+        shared = [m for top in conversation.messages for m in (top, *top.replies)]
+        for message in shared:
+            if not any(f.get("id") == upload.id for f in message.files):
+                continue
+            message.files = [
+                {"id": f["id"], "mode": "tombstone"} if f.get("id") == upload.id else f
+                for f in message.files
+            ]
+            if not message.text and all(f.get("mode") == "tombstone" for f in message.files):
+                workspace.delete(conversation, message)
+    return {}
+
+
 HANDLERS: dict[str, Handler] = {
     "files.getUploadURLExternal": get_upload_url,
     "files.completeUploadExternal": complete_upload,
+    "files.delete": delete_file,
 }
 
 
@@ -141,7 +169,7 @@ async def serve_file(workspace: Workspace, bot_token: str, request: web.Request)
     if request.headers.get("Authorization") != f"Bearer {bot_token}":
         return web.Response(status=403, text="forbidden")
     upload = workspace.files.get(request.match_info["file_id"])
-    if upload is None or not upload.uploaded:
+    if upload is None or not upload.uploaded or upload.deleted:
         return web.Response(status=404, text="not_found")
     mimetype = mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
     return web.Response(body=upload.content, content_type=mimetype)

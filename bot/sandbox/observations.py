@@ -60,8 +60,8 @@ class Observations:
 
     @property
     def files(self) -> list[UploadedFile]:
-        """Files the bot uploaded and completed (shared or private)."""
-        return [f for f in self.workspace.files.values() if f.completed]
+        """Files the bot uploaded and completed (shared or private), and has not deleted."""
+        return [f for f in self.workspace.files.values() if f.completed and not f.deleted]
 
     @property
     def response_posts(self) -> list[ResponseUrlPost]:

@@ -22,6 +22,7 @@ class UploadedFile:
     content: builtins.bytes = b""
     uploaded: bool = False
     completed: bool = False
+    deleted: bool = False  # files.delete: gone from every message that shared it
     channel: str | None = None
     thread_ts: str | None = None
     initial_comment: str | None = None

@@ -164,16 +164,22 @@ class SlackMessenger:
             await self._delete_quietly(channel_id, leftover)
         picture = render_path_png(analysis)
         digest = hashlib.sha256(picture).hexdigest()
+        picture_file = previous.picture_file if previous else None
         if previous is None or previous.picture_digest != digest or not old_thread:
-            await self._upload(
+            (picture_file,) = await self._upload(
                 channel_id=channel_id,
                 thread_ts=parent_ts,
                 files=[SharedFile(name="path.png", title=analysis.title, content=picture)],
-                comment=self.renderer.message("summary.picture_comment", title=analysis.title),
             )
-        complete = analysis.roles_answered >= analysis.roles_total
+            if previous is not None and previous.picture_file:
+                await self._delete_file(previous.picture_file)
         return SummaryPosts(
-            parent_ts=parent_ts, thread_ts=tuple(thread), picture_digest=digest, complete=complete
+            parent_ts=parent_ts,
+            thread_ts=tuple(thread),
+            picture_digest=digest,
+            picture_file=picture_file,
+            export_files=previous.export_files if previous else (),
+            complete=analysis.roles_answered >= analysis.roles_total,
         )
 
     async def _post_or_update(
@@ -210,30 +216,33 @@ class SlackMessenger:
                 "could not delete old summary message %s: %s", ts, error.response.get("error")
             )
 
-    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
-        await self._upload(
-            channel_id=workshop.channel_id,
-            thread_ts=workshop.summary_ts,
-            files=files,
-            comment=self.renderer.message("summary.files_comment", title=workshop.title),
+    async def share_exports(
+        self, workshop: Workshop, files: Sequence[SharedFile], *, previous: Sequence[str] = ()
+    ) -> tuple[str, ...]:
+        shared = await self._upload(
+            channel_id=workshop.channel_id, thread_ts=workshop.summary_ts, files=files
         )
+        for file_id in previous:
+            await self._delete_file(file_id)
+        return shared
 
     async def _upload(
-        self,
-        *,
-        channel_id: str,
-        thread_ts: str | None,
-        files: Sequence[SharedFile],
-        comment: str,
-    ) -> None:
+        self, *, channel_id: str, thread_ts: str | None, files: Sequence[SharedFile]
+    ) -> tuple[str, ...]:
+        """Files shared without a comment, so that deleting them leaves nothing behind."""
         uploads = [{"content": f.content, "filename": f.name, "title": f.title} for f in files]
-        await self.client.files_upload_v2(
-            file_uploads=uploads,
-            channel=channel_id,
-            thread_ts=thread_ts,
-            initial_comment=comment,
-            request_file_info=False,
+        response = await self.client.files_upload_v2(
+            file_uploads=uploads, channel=channel_id, thread_ts=thread_ts, request_file_info=False
         )
+        return tuple(str(f["id"]) for f in response.get("files") or ())
+
+    async def _delete_file(self, file_id: str) -> None:
+        try:
+            await self.client.files_delete(file=file_id)
+        except SlackApiError as error:
+            if error.response.get("error") not in ("file_not_found", "file_deleted"):
+                raise
+            logger.info("shared file %s was already gone", file_id)
 
     async def send_nudge(self, nudge: Nudge) -> str:
         message = build_nudge_message(nudge, self.renderer)

@@ -108,8 +108,11 @@ class Messenger(Protocol):
         """Post the summary and its thread, or update them in place after ``previous``."""
         ...
 
-    async def share_exports(self, workshop: Workshop, files: Sequence[SharedFile]) -> None:
-        """Upload files into the summary's thread (or the channel, before a summary)."""
+    async def share_exports(
+        self, workshop: Workshop, files: Sequence[SharedFile], *, previous: Sequence[str] = ()
+    ) -> tuple[str, ...]:
+        """Upload files into the summary's thread and delete the ``previous`` ones (file
+        ids); returns the new files' ids."""
         ...
 
     async def send_nudge(self, nudge: Nudge) -> str:

@@ -25,6 +25,7 @@ from bot.workshop.core.export import (
     build_export,
     export_schema_text,
     parse_export,
+    without_names,
 )
 from bot.workshop.core.model import (
     Answer,
@@ -389,3 +390,60 @@ def test_markdown_words_the_workshop_s_details_and_status() -> None:
     assert "3. Loose: nobody" in text.splitlines()
     assert "- **Hands-on time:** 2-3 days → *2–3 days* (answered by UHELP)" in text
     assert "## Eng: UENG (active, paused)\n\nNo answers yet." in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "cell"),
+    [
+        ('=HYPERLINK("https://evil.example","x")', '\'=HYPERLINK("https://evil.example","x")'),
+        ("+1 day", "'+1 day"),
+        ("-5% on a good week", "'-5% on a good week"),
+        ("@mark decides", "'@mark decides"),
+        ("\t=1+1", "'\t=1+1"),
+        ("2-3 days", "2-3 days"),
+        ("a = b", "a = b"),
+    ],
+)
+def test_csv_cells_that_could_run_as_formulas_are_text(
+    document: ExportDocument, typed: str, cell: str
+) -> None:
+    person = document.participants[0]
+    changed = person.answers[0].model_copy(update={"raw_text": typed})
+    document = document.model_copy(
+        update={"participants": (person.model_copy(update={"answers": (changed,)}),)}
+    )
+    (row,) = csv.DictReader(io.StringIO(render_csv(document)))
+    assert row["raw_text"] == cell
+
+
+def test_without_names_keeps_the_answers_and_drops_who_gave_them(
+    document: ExportDocument,
+) -> None:
+    product = document.participants[0]
+    said = product.answers[0].model_copy(
+        update={"raw_text": "Ask <@UENG> or <@W123|boss>", "answered_by": "UENG"}
+    )
+    given = document.model_copy(
+        update={
+            "workshop": document.workshop.model_copy(
+                update={"details": document.workshop.details.model_copy(
+                    update={"co_facilitators": ("UCO",)}
+                )}
+            ),
+            "participants": (
+                product.model_copy(update={"answers": (said, *product.answers[1:])}),
+                *document.participants[1:],
+            ),
+        }
+    )  # fmt: skip
+    plain = without_names(given)
+    text = render_json(plain) + render_csv(plain)
+    for person in ("UPO", "UENG", "UFAC", "UCO", "W123", "boss"):
+        assert person not in text, person
+    assert [p.user_id for p in plain.participants] == ["participant-1", "participant-2"]
+    assert plain.participants[0].answers[0].answered_by == "participant-2", "one alias each"
+    assert plain.participants[0].answers[0].raw_text == "Ask @someone or @someone"
+    assert [len(p.answers) for p in plain.participants] == [
+        len(p.answers) for p in given.participants
+    ]
+    assert parse_export(render_json(plain)) == plain, "it still imports"

@@ -74,3 +74,37 @@ async def test_sharing_into_a_channel_the_bot_is_not_in(
         await client.files_upload_v2(channel=channel, content=b"x", filename="x.txt")
 
     assert refused.value.response["error"] == "not_in_channel"
+
+
+async def test_deleting_a_file_removes_it_from_the_thread(
+    sandbox: Sandbox, client: AsyncWebClient, http: aiohttp.ClientSession
+) -> None:
+    channel = sandbox.add_channel("path-to-prod")
+    parent = await client.chat_postMessage(channel=channel, text="Workshop summary")
+    alone = await client.files_upload_v2(
+        channel=channel, thread_ts=parent["ts"], content=b"png", filename="path.png"
+    )
+    commented = await client.files_upload_v2(
+        channel=channel,
+        thread_ts=parent["ts"],
+        content=b"a,b\n",
+        filename="answers.csv",
+        initial_comment="The answers",
+    )
+    alone_id, commented_id = alone["files"][0]["id"], commented["files"][0]["id"]
+    url = sandbox.thread(channel, parent["ts"])[0].files[0]["url_private"]
+
+    assert (await client.files_delete(file=alone_id))["ok"]
+    await client.files_delete(file=commented_id)
+
+    [reply] = sandbox.thread(channel, parent["ts"])
+    assert reply.text == "The answers", "a file with a comment leaves the comment"
+    assert reply.files == [{"id": commented_id, "mode": "tombstone"}]
+    assert sandbox.render(reply) == "The answers\n[file deleted]"
+    assert sandbox.files == []
+    async with http.get(url, headers={"Authorization": f"Bearer {sandbox.bot_token}"}) as gone:
+        assert gone.status == 404
+    for file, error in ((alone_id, "file_deleted"), ("F0NOSUCH", "file_not_found")):
+        with pytest.raises(SlackApiError) as refused:
+            await client.files_delete(file=file)
+        assert refused.value.response["error"] == error

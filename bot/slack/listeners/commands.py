@@ -124,7 +124,7 @@ async def publish_summary(run: CommandRun, _argument: str) -> Reply:
 
 
 async def share_exports(run: CommandRun, _argument: str) -> Reply:
-    return run.notice(await run.services.summaries.share_exports(**run.where))
+    return run.notice(await run.services.summaries.share_exports(**run.asked))
 
 
 async def show_status(run: CommandRun, _argument: str) -> Reply:

@@ -8,6 +8,7 @@ the time of the export.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -216,6 +217,41 @@ def build_export(
         workshop=ExportedWorkshop.model_validate(shared),
         participants=tuple(participants),
     )
+
+
+MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def without_names(document: ExportDocument) -> ExportDocument:
+    """The document as a workshop with anonymous quotes shares it: each person becomes
+    "participant-1", "participant-2", … (in the order interviewed, the same alias wherever
+    they appear), the facilitator and co-facilitators are not named, and people mentioned
+    in answers are not either. The operator's `p2p export` keeps everything."""
+    aliases: dict[str, str] = {}
+
+    def alias(user_id: str) -> str:
+        return aliases.setdefault(user_id, f"participant-{len(aliases) + 1}")
+
+    def answer(given: ExportedAnswer) -> ExportedAnswer:
+        by = alias(given.answered_by) if given.answered_by else None
+        return given.model_copy(
+            update={"answered_by": by, "raw_text": MENTION.sub("@someone", given.raw_text)}
+        )
+
+    participants = tuple(
+        person.model_copy(
+            update={
+                "user_id": alias(person.user_id),
+                "answers": tuple(answer(a) for a in person.answers),
+            }
+        )
+        for person in document.participants
+    )
+    details = document.workshop.details.model_copy(update={"co_facilitators": ()})
+    workshop = document.workshop.model_copy(
+        update={"facilitator_id": "facilitator", "details": details}
+    )
+    return document.model_copy(update={"workshop": workshop, "participants": participants})
 
 
 def _location(loc: Sequence[int | str]) -> str:

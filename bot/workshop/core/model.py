@@ -68,6 +68,8 @@ class SummaryPosts(Frozen):
     parent_ts: str
     thread_ts: tuple[str, ...] = ()
     picture_digest: str | None = None
+    picture_file: str | None = None  # the file id of the one current picture
+    export_files: tuple[str, ...] = ()  # the files /p2p export shared, replaced on forget-me
     complete: bool = False  # posted once everyone had answered
 
 

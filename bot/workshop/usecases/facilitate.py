@@ -135,7 +135,8 @@ class FacilitatorDesk(WorkshopMover):
         return Notice(kind=NoticeKind.WORKSHOP_CANCELLED, context={"title": workshop.title})
 
     async def forget(self, *, team_id: str, user_id: str) -> Notice:
-        """Delete a person's answers everywhere in the team; summaries are updated."""
+        """Delete a person's answers everywhere in the team, those given for a colleague
+        included; summaries are updated, and files shared from them replaced."""
         async with self.database.transaction() as session:
             touched = await interviews.forget_user(
                 session, team_id=team_id, user_id=user_id, now=self.clock.now()
@@ -151,4 +152,5 @@ class FacilitatorDesk(WorkshopMover):
                 and workshop.status is not WorkshopStatus.CANCELLED
             ):
                 await self.summaries.publish(workshop)
+                await self.summaries.reshare_exports(workshop.id)
         return Notice(kind=NoticeKind.FORGOTTEN, context={"workshops": len(affected)})

@@ -11,8 +11,8 @@ from bot.documents.summary import render_summary_markdown
 from bot.rendering import Renderer
 from bot.workshop.core.analysis.metrics import analyse_path
 from bot.workshop.core.analysis.model import PathAnalysis
-from bot.workshop.core.errors import NoActiveWorkshop, WorkshopNotFound
-from bot.workshop.core.export import ExportFormat, build_export
+from bot.workshop.core.errors import NoActiveWorkshop, NotFacilitator, WorkshopNotFound
+from bot.workshop.core.export import ExportFormat, build_export, without_names
 from bot.workshop.core.model import Answer, Interview, Workshop, WorkshopStatus
 from bot.workshop.core.progress import WorkshopProgress, workshop_progress
 from bot.workshop.ports import Database, Dependencies, Notice, NoticeKind, SharedFile, UseCase
@@ -64,15 +64,47 @@ class SummaryDesk(UseCase):
         kind = NoticeKind.SUMMARY_UPDATED if updated else NoticeKind.SUMMARY_POSTED
         return Notice(kind=kind, context={"title": workshop.title})
 
-    async def share_exports(self, *, team_id: str, channel_id: str) -> Notice:
-        """The workshop as files in the summary's thread: Markdown, CSV and JSON."""
+    async def share_exports(self, *, team_id: str, channel_id: str, user_id: str) -> Notice:
+        """/p2p export, for the facilitator and co-facilitators: the workshop as files in
+        the summary's thread (posted first if need be): Markdown, CSV and JSON, naming
+        people only when the workshop's quotes do. Shared again, they replace the last."""
         workshop = await self.channel_workshop(team_id=team_id, channel_id=channel_id)
-        current, everyone, answers = await self._load(workshop.id)
-        analysis = analyse_path(current, everyone, answers, self.bank, self.themes)
-        document = build_export(current, everyone, answers, self.bank)
-        named = current.details.named
+        if not workshop.can_be_changed_by(user_id):
+            raise NotFacilitator(facilitator_id=workshop.facilitator_id, doing="export")
+        if workshop.summary_posts is None:
+            await self.publish(workshop)
+        await self.reshare_exports(workshop.id, always=True)
+        return Notice(kind=NoticeKind.EXPORTS_SHARED, context={"title": workshop.title})
+
+    async def reshare_exports(self, workshop_id: int, *, always: bool = False) -> None:
+        """Share the files again from what is stored now, deleting the ones shared before;
+        unless ``always``, only where files were shared (after forget-me, say)."""
+        lock = self._locks.setdefault(workshop_id, asyncio.Lock())
+        async with lock:
+            current, everyone, answers = await self._load(workshop_id)
+            posts = current.summary_posts
+            if posts is None or not (always or posts.export_files):
+                return
+            shared = await self.messenger.share_exports(
+                current, self._exports(current, everyone, answers), previous=posts.export_files
+            )
+            async with self.database.transaction() as session:
+                await workshops.set_summary_posts(
+                    session,
+                    workshop_id=workshop_id,
+                    posts=posts.model_copy(update={"export_files": shared}),
+                )
+
+    def _exports(
+        self, workshop: Workshop, everyone: list[Interview], answers: list[Answer]
+    ) -> list[SharedFile]:
+        analysis = analyse_path(workshop, everyone, answers, self.bank, self.themes)
+        document = build_export(workshop, everyone, answers, self.bank)
+        named = workshop.details.named
+        if not named:
+            document = without_names(document)
         markdown = render_summary_markdown(analysis, Renderer(for_slack=False), named=named)
-        files = [
+        return [
             SharedFile(name="summary.md", title="Summary", content=markdown.encode()),
             SharedFile(
                 name="answers.csv",
@@ -85,8 +117,6 @@ class SummaryDesk(UseCase):
                 content=render(document, ExportFormat.JSON).encode(),
             ),
         ]
-        await self.messenger.share_exports(current, files)
-        return Notice(kind=NoticeKind.EXPORTS_SHARED, context={"title": current.title})
 
     async def _load(self, workshop_id: int) -> tuple[Workshop, list[Interview], list[Answer]]:
         return await load_workshop(self.database, workshop_id=workshop_id)
