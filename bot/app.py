@@ -114,8 +114,32 @@ async def running_reminders(p2p: P2P) -> AsyncIterator[None]:
         await runner.stop()
 
 
-def build_web_app(p2p: P2P) -> web.Application:
+def has_unreadable_timestamp(request: web.Request) -> bool:
+    """Whether the request carries a timestamp that is not a whole number.
+
+    Bolt's signature check raises on such a timestamp instead of refusing the request, and
+    its error handler then acts on a body nobody has verified: it would send an error
+    message to whatever response_url or user the forged body names. Such a request is
+    refused as Bolt refuses any bad signature.
+    """
+    timestamp = request.headers.get("X-Slack-Request-Timestamp")
+    if timestamp is None:
+        return False  # Bolt reads a missing timestamp as 0: too old, refused
+    try:
+        int(timestamp)
+    except ValueError:
+        return True
+    return False
+
+
+def build_web_app(p2p: P2P, *, slack_events: bool = True) -> web.Application:
+    """`GET /healthz`, and `POST /slack/events` unless Slack reaches p2p another way: in
+    Socket Mode there is no signing secret to check requests against, so the port answers
+    health checks only (anything else is 404)."""
+
     async def handle_slack_request(request: web.Request) -> web.Response:
+        if has_unreadable_timestamp(request):
+            return web.json_response({"error": "invalid request"}, status=401)
         bolt_request = await to_bolt_request(request)
         return await to_aiohttp_response(await p2p.bolt.async_dispatch(bolt_request))
 
@@ -125,7 +149,8 @@ def build_web_app(p2p: P2P) -> web.Application:
         return web.json_response({"ok": False, "database": "unreachable"}, status=503)
 
     app = web.Application()
-    app.router.add_post(EVENTS_PATH, handle_slack_request)
+    if slack_events:
+        app.router.add_post(EVENTS_PATH, handle_slack_request)
     app.router.add_get(HEALTH_PATH, handle_health)
     return app
 
@@ -143,8 +168,8 @@ async def prepare(p2p: P2P, *, migrate: bool) -> None:
             logger.info("sent %d question(s) that were due before the restart", resumed)
 
 
-async def start_http(p2p: P2P, *, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(build_web_app(p2p), access_log=None)
+async def start_http(p2p: P2P, *, host: str, port: int, slack_events: bool = True) -> web.AppRunner:
+    runner = web.AppRunner(build_web_app(p2p, slack_events=slack_events), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
@@ -161,10 +186,11 @@ async def serve_http(p2p: P2P, *, host: str = "0.0.0.0", port: int) -> None:
 
 
 async def serve_socket_mode(p2p: P2P, *, app_token: str, health_port: int | None = None) -> None:
-    """Socket Mode: Slack connects over a WebSocket; /healthz still answers on HTTP."""
+    """Socket Mode: Slack connects over a WebSocket; /healthz, and only it, still answers
+    on HTTP."""
     runner = None
     if health_port is not None:
-        runner = await start_http(p2p, host="0.0.0.0", port=health_port)
+        runner = await start_http(p2p, host="0.0.0.0", port=health_port, slack_events=False)
     handler = AsyncSocketModeHandler(p2p.bolt, app_token, web_client=p2p.client)
     try:
         async with running_reminders(p2p):

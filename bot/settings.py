@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """``SLACK_SIGNING_SECRET=`` (as .env.example ships it), or spaces, is not set: an
+        empty secret would let anyone sign requests, so it is refused like a missing one."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if isinstance(text, str) and not text.strip() else value
+
     @field_validator("slack_app_token")
     @classmethod
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:

@@ -301,6 +301,17 @@ async def replace_answer(session: Transaction, *, answer: Answer) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def delete_answer(session: Transaction, *, interview_id: int, question_key: str) -> bool:
+    """Remove a stored answer (withdrawn). False if none was stored."""
+    sql = sql_session(session)
+    result = await sql.execute(
+        delete(AnswerRow).where(
+            AnswerRow.interview_id == interview_id, AnswerRow.question_key == question_key
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def skip_unfinished(
     session: Transaction,
     *,

@@ -118,6 +118,21 @@ class AnswerRow(Base):
     __table_args__ = (UniqueConstraint("interview_id", "question_key"),)
 
 
+class AnswerReplyRow(Base):
+    """A DM message stored as (part of) an answer, so that editing or deleting it in Slack
+    changes the answer. Goes with its answer (forget-me included)."""
+
+    __tablename__ = "answer_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    message_ts: Mapped[str] = mapped_column(String(32), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    parts: Mapped[list[str]] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("answer_id", "message_ts"),)
+
+
 class InboundEventRow(Base):
     """Keys of Slack deliveries already acted on, so a retry is not acted on twice."""
 

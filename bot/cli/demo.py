@@ -7,6 +7,7 @@ given, so the workshop can be explored afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import tomllib
@@ -121,11 +122,8 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
         if not quiet:
             print(line, flush=True)
 
-    # The scripted team answers a hundred times faster than people type, which would trip
-    # Slack's per-minute limits on updating messages; the rate-limit tests exercise them.
-    sandbox = Sandbox(
-        SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
-    )
+    # Slack's rate limits are on, as in Slack: p2p paces itself on 429 and Retry-After.
+    sandbox = Sandbox(SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN))
     await sandbox.start()
     settings = Settings(
         _env_file=None,
@@ -157,7 +155,7 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
         for line in _texts(sandbox.ephemerals(ids[team.facilitator])):
             say(f"  (only @{team.facilitator} sees) {line}")
 
-        await _run_interviews(sandbox, participants, say)
+        await _run_interviews(sandbox, participants, channel, say)
         await sandbox.settle()
         say()
         say(f"What #{team.channel} sees:")
@@ -232,14 +230,24 @@ def _texts(messages: Any) -> list[str]:
     return [render_message_text(m).replace("\n", " ") for m in messages]
 
 
+def _anything_new(participants: list[ScriptedParticipant], sandbox: Sandbox) -> bool:
+    """Whether p2p has asked anyone something they have not answered yet."""
+    return any(
+        message.ts not in person.seen and _question_key(message) is not None
+        for person in participants
+        for message in sandbox.dm_messages(person.user_id)
+        if message.user != person.user_id
+    )
+
+
 async def _run_interviews(
-    sandbox: Sandbox, participants: list[ScriptedParticipant], say: Say
+    sandbox: Sandbox, participants: list[ScriptedParticipant], channel: str, say: Say
 ) -> None:
-    """Let everyone answer what they are asked until nobody is asked anything new."""
+    """Let everyone answer what they are asked until the summary is in the channel and
+    nobody is asked anything new. p2p may be waiting out a rate limit meanwhile."""
     deadline = time.monotonic() + DEADLINE_SECONDS
-    quiet = 0.05
     while time.monotonic() < deadline:
-        await sandbox.settle(quiet=quiet)
+        await sandbox.settle(quiet=0.05)
         replies = []
         for person in participants:
             for message in sandbox.dm_messages(person.user_id):
@@ -249,11 +257,17 @@ async def _run_interviews(
                 if reply is not None:
                     replies.append((person, reply))
         if not replies:
-            if quiet >= 0.5:
+            if _anything_new(participants, sandbox):
+                continue
+            with contextlib.suppress(TimeoutError):  # p2p may be waiting out a rate limit
+                await sandbox.wait_for(lambda: _anything_new(participants, sandbox), timeout=3)
+                continue
+            # Quiet for two seconds, with no caller still due back from a rate limit:
+            # p2p has nothing more to say (the summary's last updates included).
+            await sandbox.settle(quiet=2.0, timeout=DEADLINE_SECONDS)
+            if not _anything_new(participants, sandbox):
                 break
-            quiet = 0.5  # nothing new yet: give the bot a longer moment before stopping
             continue
-        quiet = 0.05
         for person, reply in replies:
             await sandbox.send_dm(person.user_id, reply)
     for person in participants:

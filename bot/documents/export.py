@@ -188,7 +188,10 @@ def _cell(value: str) -> str:
 def render_csv(document: ExportDocument) -> str:
     """One row per answer, under a header row; every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # Rows end in CRLF, as RFC 4180 has it: the writer then quotes every cell holding a
+    # line break, a lone carriage return included (one ending rows in "\n" leaves "\r"
+    # bare, and spreadsheets start a new row there).
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     names = {role.key: role.name for role in document.workshop.roles}
     for person in document.participants:

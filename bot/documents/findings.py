@@ -53,8 +53,11 @@ def findings_lines(
         if words.quote is not None and shown is not None:
             shown.fresh(merge([words.quote]))
         if words.quote is not None:
+            who = renderer.message(
+                "summary.who", role=words.quote.role, user_id=words.quote.user_id, named=False
+            )
             entry.append(
-                renderer.message("summary.evidence", text=words.quote.text, who=words.quote.role)
+                renderer.message("summary.evidence", text=words.quote.text, who=Mrkdwn(who))
             )
         entry.append(renderer.message("findings.try", experiment=Mrkdwn(words.experiment)))
         lines.append("\n".join(entry))

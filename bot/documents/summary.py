@@ -22,7 +22,10 @@ SCHEMA_PATH = Path(__file__).parent / "schemas" / "summary.schema.json"
 
 
 class QuoteOut(Frozen):
-    role: str
+    role: str | None = Field(
+        description="The speaker's role; null where it would name them: anonymous quotes "
+        "from a role one person holds (shown as 'a participant')."
+    )
     user_id: str | None = None  # only when the workshop quotes people by name
     stage: str | None = None
     label: str

@@ -10,6 +10,7 @@ async with Sandbox(SandboxSettings(bot_token="xoxb-test")) as sb:
 
 from bot.sandbox.delivery import Delivery, slack_signature
 from bot.sandbox.errors import ActionNotPossible, SandboxUsageError, SlackError
+from bot.sandbox.faults import FaultCounts, Faults, FaultSettings, LostResponse
 from bot.sandbox.message_text import readable_mrkdwn, render_message_text, render_view_text
 from bot.sandbox.people import User
 from bot.sandbox.records import ApiCall, ResponseUrlPost, UploadedFile
@@ -25,6 +26,10 @@ __all__ = [
     "ApiCall",
     "Delivery",
     "Ephemeral",
+    "FaultCounts",
+    "FaultSettings",
+    "Faults",
+    "LostResponse",
     "Message",
     "ResponseUrlPost",
     "Sandbox",

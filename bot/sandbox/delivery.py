@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from bot.sandbox.errors import SandboxUsageError
+from bot.sandbox.faults import FAULTY_DELIVERIES, Faults
 from bot.sandbox.socket_mode import SocketModeHub
 from bot.sandbox.state import JsonDict
 
@@ -94,6 +95,7 @@ class Deliverer:
     ack_deadline: float = 3.0
     on_activity: Callable[[], None] = lambda: None
     in_flight: int = 0
+    faults: Faults = field(default_factory=Faults)
 
     @property
     def has_target(self) -> bool:
@@ -111,12 +113,19 @@ class Deliverer:
         self.in_flight += 1
         self.on_activity()
         try:
-            if kind != "url_verification" and self.socket_hub.connected:
-                return await self._over_socket(kind, payload, retry_num, retry_reason)
-            return await self._over_http(kind, payload, retry_num, retry_reason)
+            if retry_num or kind not in FAULTY_DELIVERIES:
+                return await self._send(kind, payload, retry_num, retry_reason)
+            return await self.faults.deliver(lambda num, why: self._send(kind, payload, num, why))
         finally:
             self.in_flight -= 1
             self.on_activity()
+
+    async def _send(
+        self, kind: DeliveryKind, payload: JsonDict, retry_num: int, retry_reason: str | None
+    ) -> Delivery:
+        if kind != "url_verification" and self.socket_hub.connected:
+            return await self._over_socket(kind, payload, retry_num, retry_reason)
+        return await self._over_http(kind, payload, retry_num, retry_reason)
 
     async def _over_socket(
         self, kind: DeliveryKind, payload: JsonDict, retry_num: int, retry_reason: str | None

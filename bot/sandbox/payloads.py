@@ -230,14 +230,54 @@ class Payloads:
             "type": "url_verification",
         }
 
+    @staticmethod
+    def channel_type(conversation: Conversation) -> str:
+        """What a ``message`` event calls the kind of conversation it happened in."""
+        return {"im": "im", "mpim": "mpim", "private": "group"}.get(conversation.kind, "channel")
+
     def message_event(self, conversation: Conversation, message: Message) -> JsonDict:
         """The ``message`` event Slack sends for a message (user- or bot-posted)."""
         event = message.to_api()
         event.pop("reply_users", None)
         event.update(channel=conversation.id, event_ts=message.ts)
-        event["channel_type"] = {"im": "im", "mpim": "mpim", "private": "group"}.get(
-            conversation.kind, "channel"
-        )
+        event["channel_type"] = self.channel_type(conversation)
         if message.bot_id:
             event["bot_profile"] = bot_profile(self.workspace)
         return event
+
+    def message_changed_event(
+        self, conversation: Conversation, message: Message, previous: JsonDict
+    ) -> JsonDict:
+        """``message_changed``: the message as it is now in ``message`` (with ``edited``),
+        as it was in ``previous_message``. The event is hidden and has no ``user`` of its
+        own; its ``ts`` is the time of the edit, the message keeps its own ``ts``."""
+        edited_ts = str((message.edited or {}).get("ts") or self.workspace.next_ts())
+        return {
+            "type": "message",
+            "subtype": "message_changed",
+            "message": message.to_api(),
+            "previous_message": previous,
+            "channel": conversation.id,
+            "hidden": True,
+            "ts": edited_ts,
+            "event_ts": edited_ts,
+            "channel_type": self.channel_type(conversation),
+        }
+
+    def message_deleted_event(
+        self, conversation: Conversation, previous: JsonDict, deleted_ts: str
+    ) -> JsonDict:
+        """``message_deleted``: ``deleted_ts`` names the message gone, ``previous_message``
+        is what it was. Hidden, with no ``user`` of its own; its ``ts`` is the deletion's."""
+        now = self.workspace.next_ts()
+        return {
+            "type": "message",
+            "subtype": "message_deleted",
+            "previous_message": previous,
+            "channel": conversation.id,
+            "hidden": True,
+            "ts": now,
+            "deleted_ts": deleted_ts,
+            "event_ts": now,
+            "channel_type": self.channel_type(conversation),
+        }

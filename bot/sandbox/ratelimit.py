@@ -1,10 +1,15 @@
 """Slack's Web API rate limits as token buckets, per method per workspace.
 
-Tiers (calls per minute): t1 1+, t2 20+, t3 50+, t4 100+. t5 is "special": chat.postMessage
-allows about one message per second per channel with short bursts; auth.test is generous.
+Tiers (calls per minute): t1 1+, t2 20+, t3 50+, t4 100+, each allowing "occasional" or
+"sporadic" bursts. t5 is "special": chat.postMessage allows about one message per second
+per channel with short bursts over one, within a workspace-wide limit; auth.test is
+generous.
 
 Modes:
-- ``"slack"``: buckets hold a minute's worth of calls, so an ordinary bot run never trips them.
+- ``"slack"`` (the default): as published. A tier's bucket holds ten seconds' worth of
+  calls (at least two) and refills at the tier's rate; chat.postMessage allows a burst of
+  three a channel, then one a second, and 600 a minute across the workspace after a burst
+  of 60.
 - ``"strict"``: one call per bucket, refilled at the tier's rate, for tests of rate handling.
 - ``"off"``: no limits (``limit_next`` still works).
 """
@@ -29,15 +34,19 @@ class TokenBucket:
     tokens: float
     updated: float
 
-    def take(self, now: float) -> float:
-        """Take a token; 0.0 when allowed, else the seconds until one is available."""
+    def wait(self, now: float) -> float:
+        """0.0 when a token is there, else the seconds until one is."""
         elapsed = max(0.0, now - self.updated)
         self.tokens = min(self.capacity, self.tokens + elapsed * self.refill_per_second)
         self.updated = now
-        if self.tokens >= 1.0:
+        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.refill_per_second
+
+    def take(self, now: float) -> float:
+        """Take a token; 0.0 when allowed, else the seconds until one is available."""
+        wait = self.wait(now)
+        if wait <= 0.0:
             self.tokens -= 1.0
-            return 0.0
-        return (1.0 - self.tokens) / self.refill_per_second
+        return wait
 
 
 @dataclass
@@ -46,16 +55,22 @@ class _ForcedLimit:
     retry_after: int
 
 
+BURST_SECONDS = 10.0  # how many seconds' worth of calls a tier's bucket holds
+CHANNEL_BURST = 3.0  # chat.postMessage: a short burst in one channel, then 1 a second
+WORKSPACE_POSTS = (60.0, 10.0)  # chat.postMessage across the workspace: burst, per second
+WORKSPACE = "*"  # the channel key of the workspace-wide chat.postMessage bucket
+
+
 def _shape(mode: RateLimitMode, method: str, tier: str | None) -> tuple[float, float]:
     """(capacity, refill per second) for a method's bucket."""
     if tier == "t5" or tier not in PER_MINUTE:
         if method == POST_MESSAGE:
-            return (1.0, 1.0) if mode == "strict" else (30.0, 1.0)
+            return (1.0, 1.0) if mode == "strict" else (CHANNEL_BURST, 1.0)
         return (1.0, 1.0) if mode == "strict" else (1000.0, 1000.0 / 60.0)
     per_minute = PER_MINUTE[tier]
     if mode == "strict":
         return 1.0, per_minute / 60.0
-    return per_minute, per_minute / 60.0
+    return max(2.0, per_minute * BURST_SECONDS / 60.0), per_minute / 60.0
 
 
 class RateLimiter:
@@ -86,14 +101,28 @@ class RateLimiter:
             return limit.retry_after
         if self.mode == "off":
             return None
-        key = (method, channel or "") if method == POST_MESSAGE else (method, "")
-        bucket = self._buckets.get(key)
         now = self._clock()
+        if method == POST_MESSAGE and self.mode == "slack":
+            shared = self._bucket((method, WORKSPACE), now, WORKSPACE_POSTS)
+            if (wait := shared.wait(now)) > 0.0:
+                return self._seconds(wait)
+            shape = _shape(self.mode, method, tier)
+            if (wait := self._bucket((method, channel or ""), now, shape).take(now)) > 0.0:
+                return self._seconds(wait)
+            shared.take(now)
+            return None
+        key = (method, channel or "") if method == POST_MESSAGE else (method, "")
+        return self._seconds(self._bucket(key, now, _shape(self.mode, method, tier)).take(now))
+
+    def _bucket(self, key: tuple[str, str], now: float, shape: tuple[float, float]) -> TokenBucket:
+        bucket = self._buckets.get(key)
         if bucket is None:
-            capacity, refill = _shape(self.mode, method, tier)
+            capacity, refill = shape
             bucket = TokenBucket(capacity, refill, capacity, now)
             self._buckets[key] = bucket
-        wait = bucket.take(now)
-        if wait <= 0.0:
-            return None
-        return max(1, math.ceil(wait))
+        return bucket
+
+    @staticmethod
+    def _seconds(wait: float) -> int | None:
+        """None when allowed, else the whole seconds for ``Retry-After``."""
+        return None if wait <= 0.0 else max(1, math.ceil(wait))

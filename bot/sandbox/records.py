@@ -112,6 +112,7 @@ class ApiCall:
     at: float
     elapsed: float
     token_kind: str | None = None
+    retry_after: int | None = None  # the seconds a 429 told the caller to wait
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ from bot.sandbox.contract import Contract, find_contract_dir
 from bot.sandbox.delivery import Deliverer, Delivery
 from bot.sandbox.errors import SandboxUsageError
 from bot.sandbox.event_delivery import EventDelivery, cancel_all
+from bot.sandbox.faults import Faults
 from bot.sandbox.methods_files import receive_upload, serve_file
 from bot.sandbox.observations import Observations
 from bot.sandbox.payloads import Payloads
@@ -34,6 +35,7 @@ from bot.sandbox.workspace_setup import WorkspaceSetup
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+RETRY_MARGIN = 1.2  # seconds a caller may add to Retry-After (slack_sdk adds up to 1 s of jitter)
 
 
 class Sandbox(WorkspaceSetup, UserActions, Observations):
@@ -61,8 +63,10 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
         self.deliveries: list[Delivery] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_activity = time.monotonic()
+        self._retry_due = 0.0  # when the last caller answered 429 is due back (monotonic)
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
+        self.faults = Faults(settings.faults)  # what fails, and the counts of what did
         self.payloads = Payloads(
             self.workspace,
             verification_token=settings.verification_token,
@@ -76,6 +80,7 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             request_url=lambda: self.request_url,
             ack_deadline=settings.ack_deadline,
             on_activity=self._touch,
+            faults=self.faults,
         )
         self.responses = Responses(
             self.workspace, clock=self.clock, bot_posted=self.bot_posted, on_activity=self._touch
@@ -112,7 +117,7 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
         app = web.Application(
             middlewares=[self._activity_middleware], client_max_size=MAX_UPLOAD_BYTES
         )
-        app.router.add_route("*", "/api/{method}", self.webapi.handle)
+        app.router.add_route("*", "/api/{method}", self.faults.guard(self.webapi.handle))
         app.router.add_post("/upload/v1/{token}", functools.partial(receive_upload, self.workspace))
         app.router.add_get(
             "/files/{file_id}/{tail:.*}",
@@ -226,10 +231,15 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
     # waiting -------------------------------------------------------------------------------
 
     async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until no API call or delivery has happened for ``quiet`` seconds."""
+        """Wait until no API call or delivery has happened for ``quiet`` seconds, and no
+        caller told to wait out a rate limit is still due back."""
         deadline = time.monotonic() + timeout
         while True:
-            busy = self.deliverer.in_flight > 0 or any(not t.done() for t in self._tasks)
+            busy = (
+                self.deliverer.in_flight > 0
+                or any(not t.done() for t in self._tasks)
+                or time.monotonic() < self._retry_due + RETRY_MARGIN
+            )
             if not busy and time.monotonic() - self._last_activity >= quiet:
                 return
             if time.monotonic() > deadline:
@@ -283,6 +293,10 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
     def _record_call(self, call: ApiCall) -> None:
         self.calls.append(call)
         self._touch()
+        if call.retry_after is not None:
+            # A caller told to come back is not done: settle() waits for its return.
+            back = time.monotonic() + call.retry_after
+            self._retry_due = max(self._retry_due, back)
 
     def _client_session(self) -> aiohttp.ClientSession:
         if self._session is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from bot.sandbox.faults import FaultSettings
 from bot.sandbox.ratelimit import RateLimitMode
 from bot.sandbox.webapi import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
 
@@ -21,6 +22,7 @@ class SandboxSettings(BaseModel):
     ``contract_dir`` holds Slack's method contracts (None: found as ``find_contract_dir`` does).
     ``rate_limits`` is ``"slack"``, ``"strict"`` or ``"off"`` (see ``bot.sandbox.ratelimit``).
     ``port`` 0 serves on any free port.
+    ``faults`` says how often Slack fails, seeded (see ``bot.sandbox.faults``): never by default.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -43,6 +45,7 @@ class SandboxSettings(BaseModel):
     bot_name: str = "p2p"
     host: str = "127.0.0.1"
     port: int = 0
+    faults: FaultSettings = FaultSettings()
 
     @field_validator("bot_token")
     @classmethod

@@ -1,4 +1,5 @@
-"""Acting as a user: typing commands and messages, clicking, submitting and closing modals."""
+"""Acting as a user: typing commands and messages (and editing or deleting them), clicking,
+submitting and closing modals."""
 
 from __future__ import annotations
 
@@ -110,6 +111,51 @@ class UserActions:
             raise SandboxUsageError("the app does not get message.im events (needs im:history)")
         message = self._typed_message(im, user, text, thread_ts=thread_ts, blocks=blocks)
         return await self.events.event(self.payloads.message_event(im, message))
+
+    async def edit_dm(self, user: str, ts: str, text: str) -> Delivery | None:
+        """``user`` edits a message they sent the bot in their DM: the message takes the new
+        text (and an ``edited`` mark), and the bot gets a ``message`` event with subtype
+        ``message_changed``. Saving the same text changes nothing and sends nothing (None);
+        saving no text is how Slack offers to delete the message (use ``delete_dm``)."""
+        im, message = self._own_dm_message(user, ts)
+        sent = typed_message_text(text, self.workspace)
+        if not sent.strip():
+            raise ActionNotPossible("Slack does not save an edit to nothing: delete the message")
+        if sent == message.text:
+            return None
+        previous = message.to_api()
+        message.text = sent
+        message.blocks = rich_text_blocks(sent)
+        message.edited = {"user": user, "ts": self.workspace.next_ts()}
+        return await self.events.event(self.payloads.message_changed_event(im, message, previous))
+
+    async def delete_dm(self, user: str, ts: str) -> Delivery:
+        """``user`` deletes a message they sent the bot in their DM: it leaves the history,
+        and the bot gets a ``message`` event with subtype ``message_deleted``.
+
+        A message with thread replies leaves a tombstone in Slack instead, which the
+        sandbox does not emulate; nor the update of a thread's parent after a reply goes.
+        """
+        im, message = self._own_dm_message(user, ts)
+        if message.replies:
+            raise SandboxUsageError("deleting a message with replies is not emulated")
+        previous = message.to_api()
+        self.workspace.delete(im, message)
+        return await self.events.event(self.payloads.message_deleted_event(im, previous, ts))
+
+    def _own_dm_message(self, user: str, ts: str) -> tuple[Conversation, Message]:
+        """The message ``user`` sent the bot at ``ts``: the only ones they may change."""
+        workspace = self.workspace
+        workspace.require_user(user)
+        im = workspace.existing_bot_im(user)
+        message = im.find(ts) if im is not None else None
+        if im is None or message is None:
+            raise ActionNotPossible(f"no message {ts} in the DM of {user} with the bot")
+        if message.user != user:
+            raise ActionNotPossible(f"{user} can change only the messages they sent")
+        if not self.events.subscribed("message.im"):
+            raise SandboxUsageError("the app does not get message.im events (needs im:history)")
+        return im, message
 
     async def post_message(
         self, user: str, channel: str, text: str, *, thread_ts: str | None = None

@@ -121,6 +121,7 @@ class WebApi:
                 at=self.workspace.wall_clock(),
                 elapsed=time.perf_counter() - started,
                 token_kind=token_kind,
+                retry_after=int(headers["Retry-After"]) if "Retry-After" in headers else None,
             )
         )
         if not body.get("ok"):

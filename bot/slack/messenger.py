@@ -50,12 +50,21 @@ class SlackMessenger:
         self._dm_channels: dict[str, str] = {}
 
     async def _dm_channel(self, user_id: str) -> str:
+        """The DM's channel id, to update a message in it (the post that made it said it)."""
         channel = self._dm_channels.get(user_id)
         if channel is None:
             response = await self.client.conversations_open(users=user_id)
             channel = str(response["channel"]["id"])
             self._dm_channels[user_id] = channel
         return channel
+
+    async def _post_dm(self, user_id: str, message: SlackMessage) -> str:
+        """DM the person: Slack takes their user id as the channel, so no call opens the
+        DM first; the DM's id comes back with the post. Returns the message ts."""
+        channel = self._dm_channels.get(user_id, user_id)
+        response = await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        self._dm_channels[user_id] = str(response["channel"])
+        return str(response["ts"])
 
     async def can_post_in(self, channel_id: str) -> bool:
         try:
@@ -81,9 +90,7 @@ class SlackMessenger:
 
     async def send_question(self, prompt: QuestionPrompt) -> str:
         message = build_question_message(prompt, self.renderer, self.quick_answers)
-        channel = await self._dm_channel(prompt.user_id)
-        response = await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
-        return str(response["ts"])
+        return await self._post_dm(prompt.user_id, message)
 
     async def close_question(self, prompt: QuestionPrompt, *, ts: str, answer: str) -> None:
         message = build_question_message(prompt, self.renderer, answered=answer)
@@ -105,8 +112,7 @@ class SlackMessenger:
                 text=message.text,
                 blocks=(*message.blocks, {"type": "actions", "elements": [review]}),
             )
-        channel = await self._dm_channel(user_id)
-        await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        await self._post_dm(user_id, message)
 
     async def send_handed_question(self, prompt: QuestionPrompt, *, asked_by: str) -> None:
         question_text = self.renderer.text(
@@ -137,8 +143,7 @@ class SlackMessenger:
                 {"type": "actions", "elements": [answer]},
             ),
         )
-        channel = await self._dm_channel(prompt.user_id)
-        await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        await self._post_dm(prompt.user_id, message)
 
     async def publish_summary(
         self,
@@ -246,11 +251,8 @@ class SlackMessenger:
 
     async def send_nudge(self, nudge: Nudge) -> str:
         message = build_nudge_message(nudge, self.renderer)
-        channel = await self._dm_channel(nudge.user_id)
-        response = await self.client.chat_postMessage(channel=channel, **message.as_kwargs())
-        return str(response["ts"])
+        return await self._post_dm(nudge.user_id, message)
 
     async def send_reminder_notice(self, user_id: str, notice: ReminderNotice) -> None:
         text = self.renderer.message(f"reminders.{notice.kind.value}", **notice.context)
-        channel = await self._dm_channel(user_id)
-        await self.client.chat_postMessage(channel=channel, **build_text_message(text).as_kwargs())
+        await self._post_dm(user_id, build_text_message(text))

@@ -219,6 +219,54 @@ class DirectMessage(Delivery):
         )
 
 
+class MessageChange(Delivery):
+    """``message_changed`` or ``message_deleted``: a message in a conversation was edited
+    or deleted. The event itself names nobody: who sent the message is in ``message``
+    (as it is now) or ``previous_message`` (as it was); ``ts`` is the message's own."""
+
+    ts: str = ""
+    deleted: bool = False
+    text: str = ""  # after an edit, as typed: Slack's escaping undone
+    edited_by: str = ""  # Slack marks an edit by a person; an unfurl or a reply count is none
+    bot_id: str = ""
+
+    @property
+    def edited_by_its_author(self) -> bool:
+        """A person edited or deleted a message they had sent in their DM with the bot."""
+        return (
+            self.channel_type == "im"
+            and not self.bot_id
+            and bool(self.user_id and self.ts)
+            and (self.deleted or self.edited_by == self.user_id)
+        )
+
+    @property
+    def new_text(self) -> str | None:
+        """What the message says now; None when it was deleted."""
+        return None if self.deleted else self.text
+
+    @classmethod
+    def parse(cls, body: Payload) -> Self:
+        envelope = _envelope(body)
+        event = _mapping(body.get("event"))
+        deleted = event.get("subtype") == "message_deleted"
+        message = _mapping(event.get("previous_message" if deleted else "message"))
+        ts = _text(event.get("deleted_ts") if deleted else message.get("ts"))
+        user = _text(message.get("user"))
+        edited_at = _text(_mapping(message.get("edited")).get("ts"))
+        team = envelope["team_id"]
+        change = f"delete:{team}:{user}:{ts}" if deleted else f"edit:{team}:{user}:{ts}:{edited_at}"
+        return cls(
+            **{**envelope, "user_id": user},
+            ts=ts,
+            deleted=deleted,
+            text="" if deleted else unescape_message_text(_text(message.get("text"))),
+            edited_by=_text(_mapping(message.get("edited")).get("user")),
+            bot_id=_text(message.get("bot_id")),
+            delivery_key=change,
+        )
+
+
 def _event_key(body: Payload, team_id: str) -> str:
     return f"event:{team_id}:{_text(body.get('event_id'))}"
 

@@ -29,6 +29,7 @@ from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.archive import WorkshopArchive
 from bot.workshop.usecases.ask_next import QuestionSender
 from bot.workshop.usecases.deadlines import Deadlines
+from bot.workshop.usecases.edits import ReplyEdits
 from bot.workshop.usecases.facilitate import FacilitatorDesk
 from bot.workshop.usecases.home import HomeDesk
 from bot.workshop.usecases.lifecycle import Lifecycle
@@ -46,6 +47,7 @@ class Services:
     starter: WorkshopStarter
     asking: QuestionSender
     answers: AnswerRecorder
+    edits: ReplyEdits
     revisions: Revisions
     controls: FacilitatorDesk
     summaries: SummaryDesk
@@ -98,6 +100,7 @@ def bootstrap(deps: Dependencies) -> Services:
         starter=WorkshopStarter(deps, asking=asking),
         asking=asking,
         answers=AnswerRecorder(deps, asking=asking, summaries=summaries),
+        edits=ReplyEdits(deps, asking=asking, summaries=summaries),
         revisions=Revisions(deps, summaries=summaries),
         controls=FacilitatorDesk(deps, asking=asking, summaries=summaries),
         summaries=summaries,

@@ -66,6 +66,10 @@ class NoticeKind(StrEnum):
     WORKSHOP_CANCELLED = "workshop_cancelled"
     FORGOTTEN = "forgotten"
     PERSON_DEACTIVATED = "person_deactivated"
+    ANSWER_EDITED = "answer_edited"
+    ANSWER_EDIT_REFUSED = "answer_edit_refused"
+    ANSWER_WITHDRAWN = "answer_withdrawn"
+    ANSWERED_ALREADY = "answered_already"
 
 
 class Notice(Frozen):

@@ -304,6 +304,7 @@ def test_pain_is_sorted_into_themes_by_keyword_only() -> None:
     team.person("engineering").says(
         {"Design.pain": "It is slow", "delete_one": "The CAB approval before every release"}
     )
+    team.person("engineering", "U_eng2")  # two engineers: their quotes may name the role
     team.person("quality").says(
         {
             "Test.what_happens": "UAT regression testing",

@@ -16,7 +16,7 @@ from bot.documents.summary import (
     summary_schema_text,
 )
 from bot.rendering import Renderer
-from tests.slack.test_summary_blocks import analysis
+from tests.slack.test_summary_blocks import CALENDAR, analysis, lone_tester
 
 
 def test_the_checked_in_schema_is_the_models_schema() -> None:
@@ -78,3 +78,25 @@ def test_markdown_parses_as_commonmark_with_quotes_as_block_quotes() -> None:
     assert any(t.type == "table_open" for t in tokens), "the stage table stays a table"
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert "The hand-offs, hottest first" in headings
+
+
+def test_anonymous_quotes_from_a_role_of_one_person_name_no_role_in_the_documents() -> None:
+    summary = lone_tester(named=False)
+    document = json.loads(render_summary_json(build_summary_document(summary, named=False)))
+    jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
+    quotes = [
+        *(q for h in document["handoffs"] for q in h["evidence"]),
+        *(q for t in document["themes"] for q in t["quotes"]),
+        *document["craziest_steps"],
+        *(f["quote"] for f in document["findings"] if f["quote"]),
+    ]
+    roles = {q["text"]: q["role"] for q in quotes}
+    assert roles["UAT is shared and always broken"] is None, "the one tester"
+    assert roles["A slot in the shared UAT environment"] is None, "also as a finding's quote"
+    assert roles[CALENDAR] == "Engineering", "two engineers"
+    text = render_summary_markdown(summary, Renderer(for_slack=False), named=False)
+    assert "> “UAT is shared and always broken” (a participant)" in text
+    assert "> “A slot in the shared UAT environment” (a participant)" in text
+    assert "- *What hurts* (Engineering): Specs arrive half written" in text
+    assert "(Quality/Test" not in text
+    assert "| 2 | Test | Quality/Test |" in text, "the stage table still names its owners"

@@ -86,16 +86,50 @@ async def test_slack_mode_allows_a_burst_then_limits(
     channel = sandbox.add_channel("general")
 
     statuses = [
-        (await post(http, sandbox, "conversations.info", channel=channel))[0] for _ in range(51)
+        (await post(http, sandbox, "conversations.info", channel=channel))[0] for _ in range(9)
     ]
     _, retry_after, _ = await post(http, sandbox, "conversations.info", channel=channel)
-    clock.advance(2.0)
+    clock.advance(1.0)
     recovered = await post(http, sandbox, "conversations.info", channel=channel)
 
-    assert statuses[:50] == [200] * 50  # tier 3: 50 a minute, bursting allowed
-    assert statuses[50] == 429
-    assert retry_after == "2"
+    # tier 3: 50 a minute, a burst of ten seconds' worth (8.3), then one every 1.2 s
+    assert statuses[:8] == [200] * 8
+    assert statuses[8] == 429
+    assert retry_after == "1"
     assert recovered[0] == 200
+
+
+async def test_slack_mode_posts_once_a_second_a_channel_after_a_short_burst(
+    sandbox: Sandbox, http: aiohttp.ClientSession, clock: MovableClock
+) -> None:
+    general, random = sandbox.add_channel("general"), sandbox.add_channel("random")
+
+    async def say(channel: str) -> int:
+        return (await post(http, sandbox, "chat.postMessage", channel=channel, text="hi"))[0]
+
+    burst = [await say(general) for _ in range(4)]
+    elsewhere = await say(random)
+    clock.advance(1.0)
+    later = await say(general)
+
+    assert burst == [200, 200, 200, 429]
+    assert elsewhere == 200, "each channel has its own second"
+    assert later == 200
+
+
+async def test_slack_mode_caps_posting_across_the_workspace(
+    sandbox: Sandbox, http: aiohttp.ClientSession, clock: MovableClock
+) -> None:
+    channels = [sandbox.add_channel(f"team-{n}") for n in range(61)]
+    statuses = [
+        (await post(http, sandbox, "chat.postMessage", channel=c, text="hi"))[0] for c in channels
+    ]
+    clock.advance(0.1)
+    after = await post(http, sandbox, "chat.postMessage", channel=channels[-1], text="hi")
+
+    assert statuses[:60] == [200] * 60, "a burst of 60 across channels"
+    assert statuses[60] == 429, "then 600 a minute"
+    assert after[0] == 200
 
 
 def test_token_bucket_refills_over_time() -> None:

@@ -29,9 +29,25 @@ class Harness:
     app_url: str
     channel: str
     users: dict[str, str] = field(default_factory=dict)
+    # Slack errors the test provokes on purpose; any other `ok: false` answer fails it.
+    # `ratelimited` is Slack's way of pacing a client, which p2p's client waits out.
+    expected_errors: set[str] = field(default_factory=lambda: {"ratelimited"})
 
     def __getitem__(self, name: str) -> str:
         return self.users[name]
+
+    def expect_slack_errors(self, *errors: str) -> None:
+        """The test makes Slack refuse these on purpose."""
+        self.expected_errors.update(errors)
+
+    def unexpected_errors(self) -> list[str]:
+        """Every `ok: false` Web API answer the test did not expect, as "method: error"."""
+        return [
+            f"{call.method}: {call.response.get('error')}"
+            for call in self.slack.calls
+            if not call.response.get("ok")
+            and call.response.get("error") not in self.expected_errors
+        ]
 
     async def command(self, user: str, text: str, channel: str | None = None) -> None:
         """Type /p2p … and wait for p2p's answer: a reply only they see, or a form."""
@@ -87,7 +103,7 @@ def scenario_settings(slack: Sandbox, database_url: str) -> Settings:
 
 
 async def start_harness(
-    database_url: str, *, clock: Clock | None = None, rate_limits: str = "off"
+    database_url: str, *, clock: Clock | None = None, rate_limits: str = "slack"
 ) -> tuple[Harness, web.AppRunner]:
     slack = Sandbox(
         SandboxSettings(
@@ -127,3 +143,5 @@ async def harness(database_url: str, clock: FakeClock) -> AsyncIterator[Harness]
         await runner.cleanup()
         await built.p2p.close()
         await built.slack.stop()
+    unexpected = built.unexpected_errors()
+    assert not unexpected, f"Slack refused calls the test did not expect: {unexpected}"

@@ -142,9 +142,7 @@ async def overdue_nudges(
 async def test_two_serve_processes_send_each_of_a_hundred_due_reminders_exactly_once(
     database: Database, database_url: str, tmp_path: Path
 ) -> None:
-    slack = Sandbox(
-        SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
-    )
+    slack = Sandbox(SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN))
     await slack.start()
     try:
         people = [slack.add_user(f"person{n:03d}", tz="UTC") for n in range(PEOPLE)]

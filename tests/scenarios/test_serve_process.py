@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.sandbox import Sandbox, SandboxSettings
 from storage.db import Database
@@ -52,6 +53,43 @@ def test_serve_without_a_bot_token_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+EMPTY_OR_BLANK = pytest.mark.parametrize("value", ["", "   "], ids=["empty", "blank"])
+
+
+def refused_naming(result: subprocess.CompletedProcess[str], variable: str) -> None:
+    """Refused at start-up as if unset: exit 2, one line on stderr that names `variable`."""
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"p2p: {variable} is not set"), lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@EMPTY_OR_BLANK
+def test_an_empty_signing_secret_is_refused_like_a_missing_one(tmp_path: Path, value: str) -> None:
+    env = clean_environment(SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET=value)
+    refused_naming(run_p2p("serve", env=env, cwd=tmp_path), "SLACK_SIGNING_SECRET")
+
+
+@EMPTY_OR_BLANK
+def test_an_empty_bot_token_is_refused_like_a_missing_one(tmp_path: Path, value: str) -> None:
+    env = clean_environment(SLACK_BOT_TOKEN=value, SLACK_SIGNING_SECRET="s")
+    refused_naming(run_p2p("serve", env=env, cwd=tmp_path), "SLACK_BOT_TOKEN")
+
+
+@EMPTY_OR_BLANK
+def test_an_empty_app_token_is_refused_in_socket_mode(tmp_path: Path, value: str) -> None:
+    env = clean_environment(SLACK_BOT_TOKEN="xoxb-x", SLACK_APP_TOKEN=value)
+    refused_naming(run_p2p("serve", "--socket-mode", env=env, cwd=tmp_path), "SLACK_APP_TOKEN")
+
+
+def test_the_env_example_as_shipped_does_not_serve(tmp_path: Path) -> None:
+    """Copied to .env and left as it is, its empty SLACK_SIGNING_SECRET= stops p2p serve."""
+    example = Path(__file__).parents[2] / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    refused_naming(run_p2p("serve", env=clean_environment(), cwd=tmp_path), "SLACK_SIGNING_SECRET")
 
 
 def test_an_invalid_setting_names_the_variable(tmp_path: Path) -> None:
@@ -121,9 +159,7 @@ async def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
 
 @asynccontextmanager
 async def sandbox() -> AsyncIterator[Sandbox]:
-    slack = Sandbox(
-        SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
-    )
+    slack = Sandbox(SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN))
     await slack.start()
     try:
         yield slack

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.sandbox import render_view_text
 from bot.workshop.core.steps import step_parts
 from storage import interviews, workshops
+from tests.fakes import FakeClock
 from tests.scenarios.conftest import Harness
 from tests.scenarios.test_workshop import is_closed, open_question, part_menus, question_key
 
@@ -174,3 +175,39 @@ async def test_the_form_adds_a_role_of_your_own(harness: Harness) -> None:
     assert workshop is not None
     assert [r.name for r in workshop.roles] == ["Product Owner", "Security"]
     assert workshop.stages[1].roles == ("security",)
+
+
+async def test_a_typed_answer_leaves_the_step_and_a_late_click_on_it_is_answered(
+    harness: Harness, clock: FakeClock
+) -> None:
+    await harness.command("fran", "start Typing product=@priya")
+    first = open_question(harness, "priya")
+    assert first is not None
+    await harness.slack.send_dm(harness["priya"], "skip")
+    await harness.slack.wait_for(lambda: open_question(harness, "priya") not in (None, first))
+    await harness.slack.settle()
+    second = open_question(harness, "priya")
+    assert second is not None
+    assert question_key(second) == "Idea.story"
+    assert harness.slack.calls_to("chat.update") == [], "a typed reply sits under its step"
+
+    # Minutes later, a click on the first step's Skip: it is answered, and p2p says so.
+    (old_skip,) = [
+        e["value"]
+        for b in first.blocks
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == "quick_answer:1"
+    ]
+    clock.advance(minutes=5)
+    sent = len(harness.dm_texts("priya"))
+    await harness.slack.click(harness["priya"], "quick_answer:1", value=old_skip)
+    await harness.slack.wait_for(lambda: len(harness.dm_texts("priya")) > sent)
+    await harness.slack.settle()
+    assert "You have answered that one already: skip" in harness.dm_texts("priya")[-1]
+    assert open_question(harness, "priya") is None, "the notice is the newest message"
+    async with harness.p2p.database.transaction() as session:
+        workshop = await workshops.get_latest_workshop(session)
+        assert workshop is not None
+        stored = await interviews.list_answers(session, workshop_id=workshop.id)
+    assert [a.question_key for a in stored] == ["Idea.figures"], "nothing changed"

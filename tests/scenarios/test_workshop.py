@@ -70,8 +70,8 @@ def part_menus(message: Message) -> list[tuple[str, str]]:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if element.get("type") == "static_select":
                 carried = QuickAnswer.model_validate_json(element["options"][0]["value"])
-                assert carried.part is not None, "a step's menu answers one part"
-                menus.append((str(element["action_id"]), carried.part))
+                assert carried.part_key is not None, "a step's menu answers one part"
+                menus.append((str(element["action_id"]), carried.part_key))
     return menus
 
 

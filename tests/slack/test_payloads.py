@@ -13,6 +13,7 @@ from bot.slack.payloads import (
     Delivery,
     DirectMessage,
     HomeOpened,
+    MessageChange,
     OpenedView,
     SlashCommand,
     UserChange,
@@ -369,3 +370,76 @@ def test_an_opened_view_is_read_from_views_open() -> None:
     response = {"ok": True, "view": {"id": "V0SETUP", "hash": "1733212805.abcd", "type": "modal"}}
     assert OpenedView.parse(response) == OpenedView(view_id="V0SETUP", hash="1733212805.abcd")
     assert OpenedView.parse(b"not json") == OpenedView(view_id="", hash="")
+
+
+EDITED_AT = "1733212901.000100"
+
+
+def changed_event(**changes: Any) -> dict[str, Any]:
+    """A person's edit of their DM message, as Slack sends it: the event names nobody."""
+    before = {k: v for k, v in dm_event().items() if k not in ("channel", "event_ts")}
+    after = {**before, "text": "3 weeks &amp; more", "edited": {"user": USER, "ts": EDITED_AT}}
+    event = {
+        "type": "message",
+        "subtype": "message_changed",
+        "message": {**after, **changes},
+        "previous_message": before,
+        "channel": DM,
+        "hidden": True,
+        "ts": EDITED_AT,
+        "event_ts": EDITED_AT,
+        "channel_type": "im",
+    }
+    return event
+
+
+def deleted_event() -> dict[str, Any]:
+    before = {k: v for k, v in dm_event().items() if k not in ("channel", "event_ts")}
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "previous_message": before,
+        "channel": DM,
+        "hidden": True,
+        "ts": EDITED_AT,
+        "deleted_ts": before["ts"],
+        "event_ts": EDITED_AT,
+        "channel_type": "im",
+    }
+
+
+def test_an_edit_names_the_message_its_author_and_the_new_text() -> None:
+    change = MessageChange.parse(event_callback(changed_event()))
+    assert (change.team_id, change.user_id, change.channel_id) == (TEAM, USER, DM)
+    assert change.ts == "1733212807.000600", "the message's own ts, not the edit's"
+    assert change.new_text == "3 weeks & more"
+    assert change.edited_by_its_author
+    assert change.delivery_key == f"edit:{TEAM}:{USER}:1733212807.000600:{EDITED_AT}"
+
+
+def test_a_deletion_names_the_message_and_its_author() -> None:
+    change = MessageChange.parse(event_callback(deleted_event()))
+    assert (change.user_id, change.ts) == (USER, "1733212807.000600")
+    assert change.deleted
+    assert change.new_text is None
+    assert change.edited_by_its_author
+    assert change.delivery_key == f"delete:{TEAM}:{USER}:1733212807.000600"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        changed_event(edited=None),  # an unfurl or a thread's reply count, not an edit
+        changed_event(bot_id="B0P2P", user=None),  # the bot's own message updated
+        changed_event(edited={"user": "U0ADMIN", "ts": EDITED_AT}),
+        {**changed_event(), "channel_type": "channel", "channel": CHANNEL},
+        {**deleted_event(), "previous_message": {"bot_id": "B0P2P", "ts": "1.1"}},
+        {**deleted_event(), "previous_message": None},
+    ],
+    ids=["no edit mark", "bot message", "edited by another", "channel", "bot deleted", "none"],
+)
+def test_changes_that_are_not_a_person_editing_their_dm(event: dict[str, Any]) -> None:
+    cleaned = {k: v for k, v in event.items() if v is not None}
+    if isinstance(cleaned.get("message"), dict):
+        cleaned["message"] = {k: v for k, v in cleaned["message"].items() if v is not None}
+    assert not MessageChange.parse(event_callback(cleaned)).edited_by_its_author

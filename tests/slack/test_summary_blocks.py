@@ -26,6 +26,8 @@ from bot.workshop.core.analysis.model import (
     Theme,
     ThemeKey,
 )
+from bot.workshop.core.model import WorkshopDetails
+from tests.core.metrics_cases import Team, workshop
 
 STAGES = ("Idea", "Approval", "Design", "Engineer", "Test", "Deploy", "Release", "Maintain")
 TOKEN = re.compile(r"w\d+x")
@@ -267,3 +269,49 @@ def test_the_stage_view_shows_a_little_of_each_kind_of_answer() -> None:
     assert text.count("_What happens_") == 4
     assert "4 more wordings at this stage" in text
     assert text.index("Step 3 of the work") < text.index("The queue for review"), "in order"
+
+
+CALENDAR = "A slot on somebody else's calendar"
+
+
+def lone_tester(*, named: bool) -> PathAnalysis:
+    """Two engineers hand over to one tester; the tester's complaint is the evidence on
+    the hottest hand-off, and the tester and an engineer give the same craziest step."""
+    path = workshop("Design=engineering; Test=quality")
+    team = Team(path.model_copy(update={"details": WorkshopDetails(named=named)}))
+    team.person("engineering", "UE1").says(
+        {"Design.process_time": "2 days", "Design.lead_time": "3 days",
+         "Design.pain": "Specs arrive half written", "craziest_step": CALENDAR}
+    )  # fmt: skip
+    team.person("engineering", "UE2").says({"Design.what_happens": "We sketch it together"})
+    team.person("quality", "UQ").says(
+        {"Test.process_time": "1 day", "Test.lead_time": "4 weeks", "Test.receive_pca": "20%",
+         "Test.pain": "UAT is shared and always broken",
+         "Test.waiting_for": "A slot in the shared UAT environment",
+         "craziest_step": CALENDAR.lower() + "."}
+    )  # fmt: skip
+    return team.analyse()
+
+
+def test_anonymous_quotes_from_a_role_of_one_person_read_a_participant() -> None:
+    analysis = lone_tester(named=False)
+    post = build_summary_post(analysis, Renderer(), named=False, updated=False)
+    parent, thread = str(post.parent.blocks), thread_text(post)
+    stages = render_view_text(build_stage_view(analysis, Renderer(), named=False))
+    assert "> “A slot in the shared UAT environment” (a participant)" in parent
+    assert "(Engineering → Quality/Test)" in parent, "the hand-off still names its roles"
+    assert "> “A slot in the shared UAT environment” (a participant)" in thread, "the finding"
+    assert "_What hurts_ (a participant): UAT is shared and always broken" in thread
+    assert "_Craziest step_ (2 of 3 people: Engineering and 1 other)" in thread
+    assert "_What hurts_ (a participant): UAT is shared and always broken" in stages
+    assert "_What hurts_ (Engineering): Specs arrive half written" in stages, "two engineers"
+    for text in (parent, thread, stages):
+        assert "(Quality/Test" not in text, "no quote names the tester's role"
+        assert "@U" not in text, "nor any person"
+
+
+def test_named_quotes_keep_the_role_of_one_person_beside_their_name() -> None:
+    analysis = lone_tester(named=True)
+    stages = render_view_text(build_stage_view(analysis, Renderer(), named=True))
+    assert "_What hurts_ (Quality/Test, @UQ): UAT is shared and always broken" in stages
+    assert "a participant" not in stages

@@ -3,7 +3,10 @@ reviewing every answer. Pure builders of Slack view JSON, and readers of the sub
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from pydantic import Field
 
 from bot.rendering import Renderer
 from bot.slack.blocks.messages import Block, context, plain, section
@@ -27,6 +30,13 @@ class AnswerFormState(Frozen):
 
 class ReviewFormState(Frozen):
     interview_id: int
+    # An answer longer than a field holds is shown cut: by part key, a digest of what its
+    # field showed, so that saving it untouched does not store the cut for the answer.
+    cut: dict[str, str] = Field(default_factory=dict)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _modal(
@@ -136,6 +146,7 @@ def build_review_form(review: Review, renderer: Renderer) -> dict[str, Any]:
             )
         )
     ]
+    cut: dict[str, str] = {}
     for item in review.items:
         question = item.question
         label = (
@@ -151,6 +162,8 @@ def build_review_form(review: Review, renderer: Renderer) -> dict[str, Any]:
                 multiline=question.kind is QuestionKind.TEXT,
             )
         )
+        if len(item.answer.raw_text) > MAX_INPUT:
+            cut[question.key] = _digest(item.answer.raw_text[:MAX_INPUT])
     if review.more:
         blocks.append(context(renderer.message("interview.review_more", count=review.more)))
     return _modal(
@@ -159,7 +172,7 @@ def build_review_form(review: Review, renderer: Renderer) -> dict[str, Any]:
         renderer.message("interview.form_submit"),
         renderer.message("interview.form_close"),
         blocks,
-        ReviewFormState(interview_id=review.interview.id),
+        ReviewFormState(interview_id=review.interview.id, cut=cut),
     )
 
 
@@ -209,7 +222,9 @@ def read_ask_form(submission: ViewSubmission) -> tuple[AnswerFormState, str]:
 def read_review_form(
     submission: ViewSubmission,
 ) -> tuple[ReviewFormState, dict[str, tuple[str, Interpretation]], dict[str, str]]:
-    """Every edit read as its kind of answer, and the kind of each unreadable one by block."""
+    """Every edit read as its kind of answer, and the kind of each unreadable one by block.
+    A field that still shows an answer cut to fit is no edit."""
     state = ReviewFormState.model_validate_json(submission.private_metadata or "{}")
     edits, unreadable = _read_fields(submission, skip_empty=False)
-    return state, edits, unreadable
+    untouched = {k for k, (text, _) in edits.items() if state.cut.get(k) == _digest(text)}
+    return state, {k: v for k, v in edits.items() if k not in untouched}, unreadable

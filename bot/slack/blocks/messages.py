@@ -22,6 +22,7 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_FALLBACK_TEXT = 3000
+MAX_OPTION_VALUE = 150  # what a menu option carries back; Slack refuses the message above
 
 
 class SlackMessage(Frozen):
@@ -83,7 +84,16 @@ class QuickAnswer(Frozen):
     interview_id: int
     question_key: str
     text: str
-    part: str | None = None  # a menu for one part of a step
+    part: str | None = None  # a menu for one part of a step: the part, without the stage
+
+    @property
+    def part_key(self) -> str | None:
+        """The part's whole key, the step's stage put back: "Design.process_time". (The
+        stage is left out of what a menu carries: Slack allows an option 150 characters.)"""
+        if self.part is None or "." in self.part:
+            return self.part  # a whole key already, as older messages carry it
+        stage, _, _ = self.question_key.rpartition(".")
+        return f"{stage}.{self.part}" if stage else self.part
 
 
 def build_question_message(
@@ -196,8 +206,10 @@ def _quick_answer_actions(
     figures = [p for p in parts if p.kind.is_figure]
     for index, part in enumerate(figures):
         options = quick_answers.for_kind(part.kind) if quick_answers else ()
-        if not options:
-            continue
+        carried = part.base_key if prompt.question.is_step else None
+        values = [value(option, carried) for option in options[:100]]
+        if not options or max(map(len, values)) > MAX_OPTION_VALUE:
+            continue  # a stage name too long even so: typing and the form still answer
         elements.append(
             {
                 "type": "static_select",
@@ -208,11 +220,8 @@ def _quick_answer_actions(
                     else renderer.message("interview.pick_placeholder", kind=part.kind.value)
                 ),
                 "options": [
-                    {
-                        "text": plain(fit(option, 75)),
-                        "value": value(option, part.key if prompt.question.is_step else None),
-                    }
-                    for option in options[:100]
+                    {"text": plain(fit(option, 75)), "value": option_value}
+                    for option, option_value in zip(options[:100], values, strict=True)
                 ],
             }
         )

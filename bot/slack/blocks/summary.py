@@ -41,7 +41,8 @@ class _Say:
     def __call__(self, macro: str, **values: Any) -> str:
         return self.renderer.message(f"summary.{macro}", **values)
 
-    def who(self, role: str, user_id: str) -> Mrkdwn:
+    def who(self, role: str | None, user_id: str) -> Mrkdwn:
+        """The role (None: "a participant") and, with named quotes, the person."""
         return Mrkdwn(self("who", role=role, user_id=user_id, named=self.named))
 
     def quote(self, quote: Quote) -> str:
@@ -57,7 +58,13 @@ class _Say:
         if said.people == 1:
             return self.quote(said.quote)
         who = Mrkdwn(
-            self("many", people=said.people, roles=", ".join(said.roles), everyone=self.everyone)
+            self(
+                "many",
+                people=said.people,
+                roles=", ".join(said.roles),
+                everyone=self.everyone,
+                unnamed=said.unnamed,
+            )
         )
         return self("quote_line", label=said.quote.label, who=who, text=said.quote.text)
 

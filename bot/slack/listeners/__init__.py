@@ -13,7 +13,7 @@ def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) ->
     commands.register(app, services, renderer)
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
-    events.register(app, services.answers, renderer)
+    events.register(app, services.answers, services.edits, renderer)
     events.register_lifecycle(app, services.lifecycle)
     reminders.register(app, services.reminders, renderer)
     home.register(app, services, renderer)

@@ -140,5 +140,5 @@ async def record_quick_answer(interviewer: AnswerRecorder, click: BlockAction) -
         question_key=choice.question_key,
         text=choice.text,
         delivery_key=click.delivery_key,
-        part=choice.part,
+        part=choice.part_key,
     )

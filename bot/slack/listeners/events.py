@@ -1,4 +1,5 @@
-"""Events API listeners: direct messages to the bot, and the app or a person leaving.
+"""Events API listeners: direct messages to the bot (typed, edited or deleted), and the
+app or a person leaving.
 
 Slack needs no acknowledgement from these (Bolt answers at once), and nobody waits on
 the lifecycle events: their errors are logged.
@@ -13,8 +14,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.slack.listeners.errors import logging_errors, reporting_errors
-from bot.slack.payloads import AppRemoved, DirectMessage, UserChange
+from bot.slack.payloads import AppRemoved, DirectMessage, MessageChange, UserChange
 from bot.workshop.usecases.answer import AnswerRecorder
+from bot.workshop.usecases.edits import ReplyEdits
 from bot.workshop.usecases.lifecycle import Lifecycle
 
 
@@ -37,7 +39,24 @@ def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle) -> None:
             await lifecycle.person_deactivated(team_id=change.team_id, user_id=change.user_id)
 
 
-def register(app: AsyncApp, interviewer: AnswerRecorder, renderer: Renderer) -> None:
+def register(
+    app: AsyncApp, interviewer: AnswerRecorder, edits: ReplyEdits, renderer: Renderer
+) -> None:
+    # Bolt runs the first listener that matches: edits and deletions before other messages.
+    @app.event({"type": "message", "subtype": ["message_changed", "message_deleted"]})
+    async def handle_changed_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+        change = MessageChange.parse(body)
+        if not change.edited_by_its_author:
+            return
+        async with reporting_errors(change, client=client, renderer=renderer):
+            await edits.change_reply(
+                team_id=change.team_id,
+                user_id=change.user_id,
+                message_ts=change.ts,
+                text=change.new_text,
+                delivery_key=change.delivery_key,
+            )
+
     @app.event("message")
     async def handle_direct_message(body: dict[str, Any], client: AsyncWebClient) -> None:
         message = DirectMessage.parse(body)
@@ -49,4 +68,5 @@ def register(app: AsyncApp, interviewer: AnswerRecorder, renderer: Renderer) -> 
                 user_id=message.user_id,
                 text=message.text,
                 delivery_key=message.delivery_key,
+                message_ts=message.ts,
             )

@@ -50,9 +50,16 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().translate(_SPELLING))
 
 
+MAX_PHRASE_WORDS = 8
+
+
 def phrase_table(groups: Mapping[_T, Sequence[str]]) -> dict[Phrase, _T]:
     """Each text in `groups`, as tokens, mapped to its meaning."""
-    return {tuple(tokenize(text)): meaning for meaning, texts in groups.items() for text in texts}
+    table = {tuple(tokenize(text)): meaning for meaning, texts in groups.items() for text in texts}
+    too_long = [" ".join(p) for p in table if not 0 < len(p) <= MAX_PHRASE_WORDS]
+    if too_long:
+        raise ValueError(f"phrases must have 1 to {MAX_PHRASE_WORDS} words: {too_long}")
+    return table
 
 
 PREFIXES: Final[dict[Phrase, Hedge]] = phrase_table({
@@ -126,9 +133,13 @@ def skip(tokens: Sequence[str], index: int, *words: str) -> int:
 
 
 def longest_phrase(tokens: Sequence[str], index: int, phrases: Collection[Phrase]) -> Phrase | None:
-    """The longest of `phrases` that starts at `index`."""
-    matches = [p for p in phrases if tuple(tokens[index : index + len(p)]) == p]
-    return max(matches, key=len, default=None)
+    """The longest of `phrases` that starts at `index`: a few look-ups, however many
+    phrases there are (`phrase_table` keeps them within MAX_PHRASE_WORDS)."""
+    for size in range(min(MAX_PHRASE_WORDS, len(tokens) - index), 0, -1):
+        phrase = tuple(tokens[index : index + size])
+        if phrase in phrases:
+            return phrase
+    return None
 
 
 def first_phrase(tokens: Sequence[str], phrases: Collection[Phrase]) -> Phrase | None:
@@ -137,12 +148,19 @@ def first_phrase(tokens: Sequence[str], phrases: Collection[Phrase]) -> Phrase |
     return next((phrase for phrase in found if phrase is not None), None)
 
 
+MAX_HEDGES = 4  # hedges in a row ("maybe about"); more are read from a later start
+
+
 def read_hedges(
     tokens: Sequence[str], index: int, table: Mapping[Phrase, Hedge]
 ) -> tuple[set[Hedge], int]:
-    """The hedges of `table` in a row from `index`, and the index after them."""
+    """The hedges of `table` in a row from `index` (at most MAX_HEDGES, so that reading
+    from every start stays linear in a long text), and the index after them."""
     found: set[Hedge] = set()
-    while (phrase := longest_phrase(tokens, index, table)) is not None:
+    for _ in range(MAX_HEDGES):
+        phrase = longest_phrase(tokens, index, table)
+        if phrase is None:
+            break
         found.add(table[phrase])
         index += len(phrase)
     return found, index

@@ -20,6 +20,9 @@ answers several parts at once. The rules:
   text parts, the parts that are not optional are served first; otherwise one sentence
   each, in order, and the last takes the rest. A single text part takes the whole reply.
 - A step that still wants exactly one part reads the whole reply as that part.
+- Figures are looked for in the reply's first MAX_FIGURE_WORDS words: a step's figures
+  take a sentence or two, and trying every run of words of a pasted essay would keep the
+  bot busy for seconds. The words after them still count as text.
 
 Nothing is guessed beyond this: a part the reply does not fill is asked for again.
 """
@@ -35,6 +38,7 @@ from bot.workshop.core.numbers_in_words import SMALL_NUMBERS, TENS
 from bot.workshop.core.questions import Part, QuestionKind
 
 MAX_RUN = 8
+MAX_FIGURE_WORDS = 100
 _CLAUSE_END = re.compile(r"[,;.!?]$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _FRACTIONS = (
@@ -269,8 +273,8 @@ class PartReading:
 def read_reply(text: str, parts: Sequence[Part]) -> dict[str, PartReading]:
     """The parts a typed reply fills, by the rules in this module's docstring; `parts` are
     those still wanted, in the step's order."""
-    words = text.split()
-    figures = find_figures(text)
+    words = text.split()[:MAX_FIGURE_WORDS]
+    figures = find_figures(" ".join(words))
     required = [p for p in parts if not p.template.optional]
     if len(required) == 1 and len(parts) == 1:
         return _read_whole(text, parts[0], figures)

@@ -8,11 +8,12 @@ double click is acted on once.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.workshop.core.errors import CannotHandOver
 from bot.workshop.core.interview import interview_progress
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
+from bot.workshop.core.reply_edits import AnswerReply, filled_by
 from bot.workshop.core.steps import (
     Interpretation,
     describe_parts,
@@ -24,7 +25,7 @@ from bot.workshop.core.transaction import Transaction
 from bot.workshop.ports import Notice, NoticeKind, QuestionPrompt
 from bot.workshop.usecases.ask_next import advance_workshop, current_interview
 from bot.workshop.usecases.moving_on import WorkshopMover
-from storage import inbound, interviews, jobs, workshops
+from storage import inbound, interviews, jobs, replies, workshops
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ DM_COMMANDS = frozenset({"pause", "resume", "help", "review"})
 
 class ConcurrentUpdate(Exception):
     """Somebody else answered first; the use case runs again."""
+
+
+DOUBLE_CLICK = timedelta(seconds=30)  # a second click this soon after the answer is noise
 
 
 class _Outbox:
@@ -55,15 +59,22 @@ class AnswerRecorder(WorkshopMover):
     # -- replies ---------------------------------------------------------------------------
 
     async def handle_direct_message(
-        self, *, team_id: str, user_id: str, text: str, delivery_key: str
+        self, *, team_id: str, user_id: str, text: str, delivery_key: str, message_ts: str = ""
     ) -> None:
-        """A participant typed in the bot's DM: a command word, or an answer."""
+        """A participant typed in the bot's DM: a command word, or an answer. An answer
+        keeps the message's ``message_ts``, so that editing or deleting the message in
+        Slack changes it (usecases/edits.py)."""
         word = text.strip().casefold().rstrip(".!")
         if word in DM_COMMANDS:
             await self._dm_command(team_id=team_id, user_id=user_id, word=word, key=delivery_key)
             return
         await self._answer_with_retries(
-            team_id=team_id, user_id=user_id, text=text, key=delivery_key, expected=None
+            team_id=team_id,
+            user_id=user_id,
+            text=text,
+            key=delivery_key,
+            expected=None,
+            message_ts=message_ts,
         )
 
     async def answer_from_button(
@@ -149,6 +160,7 @@ class AnswerRecorder(WorkshopMover):
         expected: tuple[int, str] | None,
         reading: Interpretation | None = None,
         parts: dict[str, str] | None = None,
+        message_ts: str = "",
     ) -> bool:
         """Store the reply; True when it was stored (not a repeat or a stale click)."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -161,6 +173,7 @@ class AnswerRecorder(WorkshopMover):
                     expected=expected,
                     reading=reading,
                     parts=parts,
+                    message_ts=message_ts,
                 )
             except ConcurrentUpdate:
                 logger.info("answer raced with another; trying again (%d)", attempt)
@@ -180,6 +193,7 @@ class AnswerRecorder(WorkshopMover):
         expected: tuple[int, str] | None,
         reading: Interpretation | None = None,
         parts: dict[str, str] | None = None,
+        message_ts: str = "",
     ) -> _Outbox:
         now = self.clock.now()
         outbox = _Outbox()
@@ -210,7 +224,12 @@ class AnswerRecorder(WorkshopMover):
             progress = interview_progress(self.bank, workshop, interview.role_key, answers)
             question = progress.next
             if question is None or (expected is not None and question.key != expected[1]):
-                return outbox  # a stale or repeated click: that question is answered
+                # a stale or repeated click: that question is answered (by typing, say)
+                if expected is not None:
+                    outbox.notices.extend(
+                        self._answered_already(workshop, interview, answers, expected[1])
+                    )
+                return outbox
             before = answers.get(question.key)
             if reading is None and parts is not None:
                 reading, _ = interpret_parts(question, parts, before)
@@ -240,6 +259,17 @@ class AnswerRecorder(WorkshopMover):
                     raise ConcurrentUpdate()
             elif not await interviews.replace_answer(session, answer=answer):
                 raise ConcurrentUpdate()
+            if message_ts:
+                await replies.save_reply(
+                    session,
+                    reply=AnswerReply(
+                        interview_id=interview.id,
+                        question_key=question.key,
+                        message_ts=message_ts,
+                        text=text.strip(),
+                        parts=filled_by(question, before, answer),
+                    ),
+                )
             await jobs.restart_nudges(session, interview_id=interview.id, now=now)
             answers[question.key] = answer
             outbox.stored = True
@@ -259,7 +289,14 @@ class AnswerRecorder(WorkshopMover):
                         outbox.replaced = (prompt, interview.prompt_ts)
                 await interviews.touch_interview(session, interview_id=interview.id, now=now)
                 return outbox
-            if interview.prompt_ts and interview.prompted_key == question.key:
+            if (
+                expected is not None
+                and interview.prompt_ts
+                and interview.prompted_key == question.key
+            ):
+                # A click or a form: the step shows its answer and loses its buttons. A
+                # typed reply sits under the step already, and Slack allows few updates a
+                # minute: the step is left as it is, and a late click on it is answered.
                 outbox.answered = (prompt, interview.prompt_ts, describe_parts(question, answer))
             outbox.prompt_users.append(user_id)
             if interview_progress(self.bank, workshop, interview.role_key, answers).next is None:
@@ -301,6 +338,21 @@ class AnswerRecorder(WorkshopMover):
         outbox.finished = finished or (
             workshop if workshop.status is WorkshopStatus.CLOSED else None
         )
+
+    def _answered_already(
+        self, workshop: Workshop, interview: Interview, answers: dict[str, Answer], key: str
+    ) -> list[tuple[str, Notice]]:
+        """A click on a step answered a while ago (by typing, say): say what is stored,
+        and how to change it. A double click, moments after the first, changes nothing."""
+        question = self.bank.find(workshop, interview.role_key, key)
+        answer = answers.get(key)
+        if question is None or answer is None or missing_parts(question, answer):
+            return []
+        if self.clock.now() - answer.answered_at < DOUBLE_CLICK:
+            return []
+        words = describe_parts(question, answer)
+        notice = Notice(kind=NoticeKind.ANSWERED_ALREADY, context={"answer": words})
+        return [(interview.user_id, notice)]
 
     async def _deliver(self, outbox: _Outbox, *, team_id: str) -> None:
         if outbox.answered is not None:

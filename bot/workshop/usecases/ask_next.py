@@ -14,7 +14,13 @@ from datetime import datetime
 from bot.workshop.core.interview import all_finished, interview_progress, interviews_to_start
 from bot.workshop.core.model import Answer, Interview, Workshop
 from bot.workshop.core.questions import Question
-from bot.workshop.core.steps import describe_parts, expand_answers, is_done
+from bot.workshop.core.steps import (
+    describe_parts,
+    expand_answers,
+    is_done,
+    missing_parts,
+    step_parts,
+)
 from bot.workshop.core.transaction import Transaction
 from bot.workshop.ports import Handover, QuestionPrompt, UseCase
 from storage import interviews, workshops
@@ -65,6 +71,10 @@ class QuestionSender(UseCase):
         progress = interview_progress(self.bank, workshop, interview.role_key, answers)
         first = not answers
         extra = question.is_followup
+        # A step partly answered (a part withdrawn, or asked again after a pause): only
+        # the rest is asked for.
+        held = answers.get(question.key)
+        still = missing_parts(question, held) if step_parts(held) else ()
         return QuestionPrompt(
             user_id=interview.user_id,
             interview_id=interview.id,
@@ -81,6 +91,8 @@ class QuestionSender(UseCase):
             minutes=max(1, round(self.bank.minutes_for(workshop, interview.role_key)))
             if first
             else 0,
+            missing=tuple(p.key for p in still),
+            have=describe_parts(question, held) if still else "",
         )
 
     async def _upstream_handover(

@@ -6,6 +6,7 @@ One unit of work creates the workshop and its interviews; Slack is told after th
 
 from __future__ import annotations
 
+from bot.workshop.core.analysis.quotes import roles_quoted_anonymously
 from bot.workshop.core.errors import BotNotInChannel, WorkshopAlreadyActive, WorkshopError
 from bot.workshop.core.interview import interviews_to_start
 from bot.workshop.core.planning import StartRequest, find_problems, plan_workshop
@@ -63,6 +64,7 @@ class WorkshopStarter(UseCase):
         async with self.database.transaction() as session:
             await workshops.set_announcement_ts(session, workshop_id=workshop.id, ts=ts)
         await self.asking.prompt_users([i.user_id for i in starting], team_id=workshop.team_id)
+        lone = roles_quoted_anonymously(created, named=workshop.details.named)
         return Notice(
             kind=NoticeKind.WORKSHOP_STARTED,
             context={
@@ -70,5 +72,7 @@ class WorkshopStarter(UseCase):
                 "people": len({i.user_id for i in created}),
                 "roles": len(workshop.roles),
                 "mode": workshop.mode.value,
+                # quotes from these roles will read "a participant": told to the facilitator
+                "lone_roles": ", ".join(r.name for r in workshop.role_order() if r.key in lone),
             },
         )

@@ -8,7 +8,9 @@ bot.workshop.core.analysis.metrics.
 - Durations become working days (`interview.working_days`: an unstated basis is working
   time, `hours_per_day` a day); a percentage counts as the middle of its range.
 - A quote names the interview's role and whoever typed it (`answered_by`, else the
-  interviewee). An "example" answer counts as an answer to the question it illustrates.
+  interviewee); with anonymous quotes, not the role one person holds (no role: see
+  bot.workshop.core.analysis.quotes). An "example" answer counts as an answer to the
+  question it illustrates.
 - `boundaries`: where the hand-offs are, by the Hand-offs rules in
   bot.workshop.core.analysis.metrics.
 """
@@ -21,6 +23,7 @@ from itertools import pairwise
 from statistics import median
 
 from bot.workshop.core.analysis.model import Quote
+from bot.workshop.core.analysis.quotes import roles_quoted_anonymously
 from bot.workshop.core.analysis.themes import is_complaint
 from bot.workshop.core.interview import duration_of, is_substantive, percent_of, working_days
 from bot.workshop.core.model import Answer, Interview, Stage, Workshop
@@ -97,6 +100,7 @@ class PathAnswers:
                 latest[answer.interview_id, answer.question_key] = answer
         stage_order = {stage.name: n for n, stage in enumerate(workshop.stages)}
         role_order = {role.key: n for n, role in enumerate(workshop.role_order())}
+        unshown = roles_quoted_anonymously(interviews, named=workshop.details.named)
         said = []
         for (interview_id, key), answer in latest.items():
             if not is_substantive(answer):
@@ -107,7 +111,7 @@ class PathAnswers:
             core = (question.example_of or key) if question else key.removesuffix(".example")
             base = core.removeprefix(f"{stage}.") if stage else core
             quote = Quote(
-                role=self.joined([interview.role_key]),
+                role=None if interview.role_key in unshown else self.joined([interview.role_key]),
                 user_id=answer.answered_by or interview.user_id,
                 stage=stage,
                 label=question.template.label if question else base,

@@ -170,11 +170,14 @@ def _theme_findings(rule: FindingRule, themes: Sequence[Theme]) -> list[Finding]
         people = len({q.user_id for q in theme.quotes})
         if theme.key not in rule.themes or not rule.holds(people):
             continue
-        roles = list(dict.fromkeys(q.role for q in theme.quotes))
+        roles = list(dict.fromkeys(q.role for q in theme.quotes if q.role is not None))
+        shown = {q.user_id for q in theme.quotes if q.role is not None}
+        unnamed = len({q.user_id for q in theme.quotes} - shown)
         found.append(
             Finding(
                 key=rule.key, place=f"theme:{theme.key.value}", strength=rule.strength(people),
-                figures={"theme": theme.title, "people": people, "roles": ", ".join(roles)},
+                figures={"theme": theme.title, "people": people, "roles": ", ".join(roles),
+                         "unnamed": unnamed},
                 people=people, quotes=tuple(theme.quotes),
                 experiment=rule.by_theme.get(theme.key, rule.experiment),
             )

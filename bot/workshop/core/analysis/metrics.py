@@ -57,8 +57,11 @@ Totals
   hand-offs one side described (where roles both let go and take over: one letting go
   answered handover and none taking over answered receive_pca or receive_confirm, or the
   reverse; ask the silent side); roles with no interview done (the role).
-- roles_total: the interviews; roles_answered: those done. `named` changes nothing here:
-  quotes carry role and person, and the renderer chooses what to show.
+- roles_total: the interviews; roles_answered: those done.
+- Quotes carry their person and, unless it would name them (anonymous quotes, a role one
+  person holds: bot.workshop.core.analysis.quotes), their role; the renderer shows the
+  person only when the workshop's quotes are named. Estimates and perceptions, given per
+  role on purpose, always name the role.
 """
 
 from __future__ import annotations
@@ -152,7 +155,8 @@ class _Measures(PathAnswers):
             rework=median_of(v for _, v in rework),
             respondents=len({s.quote.user_id for s, _ in [*pt, *lt, *worst, *rework]}),
             disagreement=tuple(
-                Estimate(role=s.quote.role, user_id=s.quote.user_id, days=v) for s, v in lt
+                Estimate(role=self.joined([s.role_key]), user_id=s.quote.user_id, days=v)
+                for s, v in lt
             )
             if _spread([v for _, v in lt])
             else (),
@@ -259,7 +263,6 @@ def analyse_path(
     themes: ThemeBook,
     *,
     hours_per_day: float = 8,
-    named: bool = False,
     findings: FindingBook | None = None,
 ) -> PathAnalysis:
     """The value-stream measures of the path, by the rules in this module's docstring,
@@ -300,7 +303,7 @@ def analyse_path(
         longest_wait=max(waits, key=lambda s: s.wait_days or 0.0) if waits else None,
         perceptions=tuple(
             Perception(
-                role=s.quote.role,
+                role=path.joined([s.role_key]),
                 user_id=s.quote.user_id,
                 days=days,
                 ratio=days / lead_days if lead_days else None,

@@ -29,7 +29,7 @@ class Estimate(Frozen):
 class Quote(Frozen):
     """Something a participant said, attributed to their role (and person)."""
 
-    role: str
+    role: str | None  # None where it would name the person: "a participant" (see quotes.py)
     user_id: str
     stage: str | None
     label: str  # the question's label, e.g. "What hurts"

@@ -1,4 +1,10 @@
-"""Quotes counted, not repeated. Pure.
+"""Quotes attributed, counted, not repeated. Pure.
+
+Whose role a quote shows: with anonymous quotes (the workshop's `details.named` off), a
+role that one person holds would name them, so `roles_quoted_anonymously` picks those
+roles out and their quotes carry no role (`Quote.role` is None): every rendering reads
+them as "a participant". Roles of two people or more keep their name; with named quotes
+every role is shown, beside the person.
 
 Two answers say the same when their words match once case, punctuation and spacing are
 set aside ("A slot on somebody else's calendar" and "a slot on somebody else’s calendar.").
@@ -11,11 +17,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from bot.workshop.core.analysis.model import Quote
 from bot.workshop.core.model import Frozen
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
+
+
+class RoleHolder(Protocol):
+    """Someone holding a role: an interview, or an assignment at set-up."""
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def role_key(self) -> str: ...
+
+
+def roles_quoted_anonymously(holders: Iterable[RoleHolder], *, named: bool) -> frozenset[str]:
+    """The keys of the roles whose quotes read "a participant" rather than the role: with
+    anonymous quotes, those one person holds. None when quotes name people."""
+    if named:
+        return frozenset()
+    people: dict[str, set[str]] = {}
+    for holder in holders:
+        people.setdefault(holder.role_key, set()).add(holder.user_id)
+    return frozenset(key for key, who in people.items() if len(who) == 1)
 
 
 def wording(text: str) -> str:
@@ -28,19 +56,25 @@ class Said(Frozen):
 
     quote: Quote
     people: int
-    roles: tuple[str, ...]  # in the order they said it, each once
+    roles: tuple[str, ...]  # the roles shown, in the order they said it, each once
+    unnamed: int = 0  # people who said it in no shown role (Quote.role None)
 
 
 def merge(quotes: Iterable[Quote]) -> tuple[Said, ...]:
     """The quotes with the same wording merged, in the order each wording first appears."""
-    found: dict[str, tuple[Quote, set[str], list[str]]] = {}
+    found: dict[str, tuple[Quote, dict[str, bool], list[str]]] = {}
     for quote in quotes:
-        _, people, roles = found.setdefault(wording(quote.text), (quote, set(), []))
-        people.add(quote.user_id)
-        if quote.role not in roles:
+        _, people, roles = found.setdefault(wording(quote.text), (quote, {}, []))
+        people[quote.user_id] = people.get(quote.user_id, False) or quote.role is not None
+        if quote.role is not None and quote.role not in roles:
             roles.append(quote.role)
     return tuple(
-        Said(quote=first, people=len(people), roles=tuple(roles))
+        Said(
+            quote=first,
+            people=len(people),
+            roles=tuple(roles),
+            unnamed=sum(not shown for shown in people.values()),
+        )
         for first, people, roles in found.values()
     )
 
