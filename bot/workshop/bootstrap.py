@@ -108,5 +108,5 @@ def bootstrap(deps: Dependencies) -> Services:
         home=HomeDesk(deps),
         lifecycle=Lifecycle(deps, asking=asking, summaries=summaries),
         deadlines=deadlines,
-        reminders=Reminders(deps, deadlines=deadlines),
+        reminders=Reminders(deps, deadlines=deadlines, asking=asking),
     )

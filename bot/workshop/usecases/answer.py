@@ -230,6 +230,12 @@ class AnswerRecorder(WorkshopMover):
                         self._answered_already(workshop, interview, answers, expected[1])
                     )
                 return outbox
+            if expected is None and interview.prompted_key != question.key:
+                # This question never went out (its sending failed, or the process
+                # stopped first): what they typed answers something else, often the last
+                # question again. Ask it now rather than file the reply under it.
+                outbox.prompt_users.append(user_id)
+                return outbox
             before = answers.get(question.key)
             if reading is None and parts is not None:
                 reading, _ = interpret_parts(question, parts, before)

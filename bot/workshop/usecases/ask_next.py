@@ -170,6 +170,21 @@ class QuestionSender(UseCase):
             )
         await self.prompt_users([interview.user_id], team_id=team_id)
 
+    async def send_unsent(self, interview: Interview, *, team_id: str) -> int:
+        """Send the person's current question if it was never recorded as sent, giving up
+        a claim whose process stopped before sending it. Only for when nothing has been
+        heard of the interview for a while (a nudge is due), so that no process is still
+        sending it."""
+        async with self.database.transaction() as session:
+            current = await interviews.lock_interview(session, interview_id=interview.id)
+            if current is None or current.prompt_ts is not None:
+                return 0
+            if current.prompted_key is not None:
+                await interviews.release_prompt(
+                    session, interview_id=current.id, key=current.prompted_key, previous=None
+                )
+        return await self.prompt_users([current.user_id], team_id=team_id)
+
     async def resume_unsent_prompts(self) -> int:
         """After a restart: send every question that was due but never went out."""
         async with self.database.transaction() as session:

@@ -22,7 +22,7 @@ import secrets
 from datetime import date, datetime, timedelta, tzinfo
 
 from bot.workshop.core.calendar import local_date, next_working_moment, working_start_on, zone_named
-from bot.workshop.core.model import InterviewStatus
+from bot.workshop.core.model import Interview, InterviewStatus
 from bot.workshop.core.schedule import (
     Job,
     JobKind,
@@ -43,6 +43,7 @@ from bot.workshop.ports import (
     ReminderNoticeKind,
     UseCase,
 )
+from bot.workshop.usecases.ask_next import QuestionSender
 from bot.workshop.usecases.deadlines import Deadlines
 from storage import inbound, interviews, jobs, workshops
 
@@ -52,9 +53,10 @@ SNOOZE = timedelta(hours=24)
 
 
 class Reminders(UseCase):
-    def __init__(self, deps: Dependencies, *, deadlines: Deadlines) -> None:
+    def __init__(self, deps: Dependencies, *, deadlines: Deadlines, asking: QuestionSender) -> None:
         super().__init__(deps)
         self.deadlines = deadlines
+        self.asking = asking
 
     # -- the runner's pass -----------------------------------------------------------------
 
@@ -190,7 +192,19 @@ class Reminders(UseCase):
                     due_at=self.policy.retry_at(now, current.attempts),
                 )
             return False
+        if interview.prompt_ts is None:
+            await self._send_unsent_question(interview, workshop.team_id)
         return True
+
+    async def _send_unsent_question(self, interview: Interview, team_id: str) -> None:
+        """The question they are due was never recorded as sent (the process sending it
+        stopped, or Slack kept failing): it comes with the nudge."""
+        try:
+            await self.asking.send_unsent(interview, team_id=team_id)
+        except Exception:
+            logger.exception(
+                "could not send %s their question; the next nudge tries again", interview.user_id
+            )
 
     # -- what people ask for -----------------------------------------------------------------
 
