@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bot.workshop.core.errors import CannotHandOver
 from bot.workshop.core.interview import interview_progress
 from bot.workshop.core.model import Answer, Interview, InterviewStatus, Workshop, WorkshopStatus
+from bot.workshop.core.questions import Question
 from bot.workshop.core.reply_edits import AnswerReply, filled_by
 from bot.workshop.core.steps import (
     Interpretation,
@@ -230,10 +231,10 @@ class AnswerRecorder(WorkshopMover):
                         self._answered_already(workshop, interview, answers, expected[1])
                     )
                 return outbox
-            if expected is None and interview.prompted_key != question.key:
-                # This question never went out (its sending failed, or the process
-                # stopped first): what they typed answers something else, often the last
-                # question again. Ask it now rather than file the reply under it.
+            if expected is None and _sent_again(interview, question, answers, text):
+                # The question was never sent (its sending failed, or the process stopped
+                # first), and they sent their last reply again, having heard nothing: it
+                # answers the last question, not this one. Ask this one now instead.
                 outbox.prompt_users.append(user_id)
                 return outbox
             before = answers.get(question.key)
@@ -421,3 +422,17 @@ class AnswerRecorder(WorkshopMover):
         await self.messenger.send_notice(user_id, notice)
         if word == "resume":
             await self.asking.prompt_users([user_id], team_id=team_id)
+
+
+def _sent_again(
+    interview: Interview, question: Question, answers: dict[str, Answer], text: str
+) -> bool:
+    """A typed reply that repeats the last one stored, while the question due has not
+    been posted: the person is waiting for it, not answering it. (A different reply, or
+    one to a question posted already, answers the question due, as quick typists do.)"""
+    if interview.prompted_key == question.key and interview.prompt_ts is not None:
+        return False
+    if not answers:
+        return False
+    last = max(answers.values(), key=lambda answer: answer.answered_at)
+    return last.question_key != question.key and last.raw_text.strip() == text.strip()
