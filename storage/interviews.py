@@ -261,15 +261,42 @@ async def save_answer(session: Transaction, *, answer: Answer) -> bool:
     return result.scalar() is not None
 
 
+_ANSWER_COLUMNS = (
+    AnswerRow.interview_id,
+    AnswerRow.question_key,
+    AnswerRow.stage,
+    AnswerRow.raw_text,
+    AnswerRow.parsed,
+    AnswerRow.answered_at,
+    AnswerRow.answered_by,
+)
+
+
 async def list_answers(session: Transaction, *, workshop_id: int) -> list[Answer]:
+    """Every answer of the workshop's interviews, in the order stored: one query.
+
+    Plain columns, not ORM objects: a workshop of a thousand people has tens of thousands
+    of answers, and the session need not track any of them.
+    """
     sql = sql_session(session)
-    rows = await sql.scalars(
-        select(AnswerRow)
+    rows = await sql.execute(
+        select(*_ANSWER_COLUMNS)
         .join(InterviewRow, InterviewRow.id == AnswerRow.interview_id)
         .where(InterviewRow.workshop_id == workshop_id)
         .order_by(AnswerRow.id)
     )
-    return [_to_answer(row) for row in rows]
+    return [
+        Answer(
+            interview_id=row.interview_id,
+            question_key=row.question_key,
+            stage=row.stage,
+            raw_text=row.raw_text,
+            parsed=row.parsed,
+            answered_at=row.answered_at,
+            answered_by=row.answered_by,
+        )
+        for row in rows
+    ]
 
 
 async def list_answers_of_interview(

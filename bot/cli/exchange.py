@@ -9,15 +9,16 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.cli.offline import offline_services
-from bot.documents.export import render
 from bot.settings import Settings
 from bot.workshop.core.errors import WorkshopAlreadyActive, WorkshopNotFound
 from bot.workshop.core.export import ExportDocument, ExportFormat, ExportInvalid, parse_export
 from bot.workshop.core.questions import QuestionBankError
-from bot.workshop.usecases.archive import ImportResult, WorkshopArchive
-from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.workshop.usecases.archive import ImportResult, WorkshopArchive
+    from storage.db import Database
 
 SQLITE_PREFIX = "sqlite+aiosqlite:///"
 
@@ -79,6 +80,10 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def _archive(database: Database) -> WorkshopArchive:
+    # Every use case comes with the bootstrap: only the commands that need it load it, so
+    # that `p2p summary` starts without them.
+    from bot.cli.offline import offline_services
+
     try:
         return offline_services(database).archive
     except QuestionBankError as error:
@@ -97,6 +102,9 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
     path = sqlite_file(settings.database_url)
     if path is not None and not path.exists():
         raise CommandFailed(f"no database at {path}: set DATABASE_URL to the one to export from")
+
+    from bot.documents.export import render
+    from storage.db import Database
 
     async def read() -> ExportDocument:
         database = Database(settings.database_url)
@@ -139,6 +147,7 @@ def _import(arguments: argparse.Namespace, settings: Settings) -> int:
     document = _read_document(arguments.file)
     path = sqlite_file(settings.database_url)
     fresh = path is not None and not path.exists()
+    from storage.db import Database
 
     async def store() -> ImportResult:
         database = Database(settings.database_url)

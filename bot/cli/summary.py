@@ -15,7 +15,6 @@ from bot.cli.exchange import (
     describe_not_found,
     sqlite_file,
 )
-from bot.documents.picture import render_path_png
 from bot.documents.summary import (
     build_summary_document,
     render_summary_json,
@@ -23,7 +22,6 @@ from bot.documents.summary import (
 )
 from bot.rendering import Renderer
 from bot.settings import Settings
-from bot.slack.blocks.summary import build_summary_post
 from bot.workshop.core.analysis.metrics import analyse_path
 from bot.workshop.core.analysis.model import PathAnalysis
 from bot.workshop.core.analysis.themes import load_theme_book
@@ -76,11 +74,16 @@ async def analyse_stored_workshop(
 
 def render_summary(workshop: Workshop, analysis: PathAnalysis, output: SummaryFormat) -> bytes:
     named = workshop.details.named
+    # Pillow and the Block Kit builders load only for the format that needs them.
     if output is SummaryFormat.PNG:
+        from bot.documents.picture import render_path_png
+
         return render_path_png(analysis)
     if output is SummaryFormat.JSON:
         text = render_summary_json(build_summary_document(analysis, named=named))
     elif output is SummaryFormat.BLOCKS:
+        from bot.slack.blocks.summary import build_summary_post
+
         post = build_summary_post(analysis, Renderer(), named=named, updated=False)
         messages = {
             "parent": {"text": post.parent.text, "blocks": list(post.parent.blocks)},

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.workshop.core.analysis.question_finder import QuestionFinder
 from bot.workshop.core.durations import DurationRange, PercentRange, Unknown
 from bot.workshop.core.model import (
     Answer,
@@ -195,11 +196,15 @@ def build_export(
     Labels and kinds come from the question bank; a key it does not know is its own label.
     """
     names = {role.key: role.name for role in workshop.roles}
+    questions = QuestionFinder(bank, workshop)
+    by_interview: dict[int, list[Answer]] = {}
+    for answer in answers:
+        by_interview.setdefault(answer.interview_id, []).append(answer)
     participants = []
     for interview in interviews:
         exported = []
-        for answer in expand_answers(a for a in answers if a.interview_id == interview.id):
-            question = bank.find(workshop, interview.role_key, answer.question_key)
+        for answer in expand_answers(by_interview.get(interview.id, ())):
+            question = questions.find(interview.role_key, answer.question_key)
             exported.append(
                 ExportedAnswer(
                     **answer.model_dump(exclude={"interview_id"}),

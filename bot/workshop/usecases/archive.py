@@ -6,6 +6,7 @@ gives the document it came from.
 
 from __future__ import annotations
 
+from bot.workshop.core.analysis.question_finder import QuestionFinder
 from bot.workshop.core.errors import WorkshopAlreadyActive
 from bot.workshop.core.export import (
     ExportDocument,
@@ -25,7 +26,6 @@ from bot.workshop.core.model import (
 )
 from bot.workshop.core.questions import (
     Question,
-    QuestionBank,
     QuestionKind,
     QuestionSection,
     QuestionTemplate,
@@ -33,7 +33,7 @@ from bot.workshop.core.questions import (
 from bot.workshop.core.steps import Interpretation
 from bot.workshop.ports import UseCase
 from bot.workshop.usecases.summarise import load_workshop
-from storage import archive, interviews, workshops
+from storage import archive, workshops
 
 
 class ImportResult(Frozen):
@@ -55,7 +55,8 @@ def plan_of(document: ExportDocument) -> WorkshopPlan:
 
 
 def interview_of(person: ExportedParticipant, *, interview_id: int, workshop_id: int) -> Interview:
-    """The stored interview of an imported participant, last active at its latest moment."""
+    """The interview of an imported participant, last active at its latest moment (a new
+    one is stored with id 0: `archive.insert_interviews` gives it its own)."""
     moments = [person.started_at, person.finished_at, *(a.answered_at for a in person.answers)]
     return Interview(
         **person.model_dump(include=set(Interview.model_fields)),
@@ -65,11 +66,9 @@ def interview_of(person: ExportedParticipant, *, interview_id: int, workshop_id:
     )
 
 
-def _question_for(
-    bank: QuestionBank, workshop: Workshop, role_key: str, answer: ExportedAnswer
-) -> Question:
+def _question_for(questions: QuestionFinder, role_key: str, answer: ExportedAnswer) -> Question:
     """The bank's question; for a key it does not know, one of the kind the document gives."""
-    known = bank.find(workshop, role_key, answer.question_key)
+    known = questions.find(role_key, answer.question_key)
     if known is not None:
         return known
     kind = QuestionKind.TEXT if answer.kind is QuestionKind.STEP else answer.kind
@@ -78,14 +77,12 @@ def _question_for(
     return Question(key=answer.question_key, template=template, section=section, stage=answer.stage)
 
 
-def read_figure(
-    bank: QuestionBank, workshop: Workshop, role_key: str, answer: ExportedAnswer
-) -> Interpretation:
+def read_figure(questions: QuestionFinder, role_key: str, answer: ExportedAnswer) -> Interpretation:
     """`parsed` as given; when a duration or percent answer has none (a sticky note), its raw
     text read as a reply in Slack would be: not accepted when no figure can be read."""
     if answer.parsed is not None:
         return Interpretation(accepted=True, parsed=answer.parsed)
-    question = _question_for(bank, workshop, role_key, answer)
+    question = _question_for(questions, role_key, answer)
     if question.kind is QuestionKind.TEXT:
         return Interpretation(accepted=True)
     return interpret_answer(question, answer.raw_text)
@@ -109,7 +106,6 @@ class WorkshopArchive(UseCase):
         """
         exported = document.workshop
         unread: list[str] = []
-        count = 0
         async with self.database.transaction() as session:
             if exported.status is WorkshopStatus.COLLECTING:
                 active = await workshops.get_active_workshop(
@@ -125,23 +121,29 @@ class WorkshopArchive(UseCase):
                 created_at=exported.created_at,
                 closed_at=exported.closed_at,
             )
-            created = await interviews.create_interviews(
-                session, workshop_id=workshop.id, assignments=plan.assignments
+            created = await archive.insert_interviews(
+                session,
+                workshop_id=workshop.id,
+                interviews=[
+                    interview_of(person, interview_id=0, workshop_id=workshop.id)
+                    for person in document.participants
+                ],
             )
+            questions = QuestionFinder(self.bank, workshop)
+            stored: list[Answer] = []
             for person, interview in zip(document.participants, created, strict=True):
-                restored = interview_of(person, interview_id=interview.id, workshop_id=workshop.id)
-                await archive.restore_interview(session, interview=restored)
                 for answer in person.answers:
-                    reading = read_figure(self.bank, workshop, person.role_key, answer)
+                    reading = read_figure(questions, person.role_key, answer)
                     if not reading.accepted:
                         unread.append(f"{person.user_id} {answer.question_key}")
-                    stored = Answer(
-                        **answer.model_dump(include=set(Answer.model_fields) - {"parsed"}),
-                        interview_id=interview.id,
-                        parsed=reading.parsed,
+                    stored.append(
+                        Answer(
+                            **answer.model_dump(include=set(Answer.model_fields) - {"parsed"}),
+                            interview_id=interview.id,
+                            parsed=reading.parsed,
+                        )
                     )
-                    await interviews.save_answer(session, answer=stored)
-                    count += 1
+            count = await archive.insert_answers(session, answers=stored)
         return ImportResult(
             workshop=workshop,
             participants=len(created),

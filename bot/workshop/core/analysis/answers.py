@@ -23,6 +23,7 @@ from itertools import pairwise
 from statistics import median
 
 from bot.workshop.core.analysis.model import Quote
+from bot.workshop.core.analysis.question_finder import QuestionFinder
 from bot.workshop.core.analysis.quotes import roles_quoted_anonymously
 from bot.workshop.core.analysis.themes import is_complaint
 from bot.workshop.core.interview import duration_of, is_substantive, percent_of, working_days
@@ -101,12 +102,13 @@ class PathAnswers:
         stage_order = {stage.name: n for n, stage in enumerate(workshop.stages)}
         role_order = {role.key: n for n, role in enumerate(workshop.role_order())}
         unshown = roles_quoted_anonymously(interviews, named=workshop.details.named)
+        questions = QuestionFinder(bank, workshop)
         said = []
         for (interview_id, key), answer in latest.items():
             if not is_substantive(answer):
                 continue
             interview = by_id[interview_id]
-            question = bank.find(workshop, interview.role_key, key)
+            question = questions.find(interview.role_key, key)
             stage = question.stage if question else answer.stage
             core = (question.example_of or key) if question else key.removesuffix(".example")
             base = core.removeprefix(f"{stage}.") if stage else core
