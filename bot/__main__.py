@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -55,10 +56,13 @@ def run_serve(settings: Settings, *, socket_mode: bool, port: int | None) -> int
         return _fail(problem)
     from bot.app import build_p2p, prepare, serve_http, serve_socket_mode
 
-    async def main() -> None:
+    async def main() -> int:
         p2p = build_p2p(settings)
         try:
-            await prepare(p2p, migrate=p2p.database.is_sqlite)
+            if p2p.database.is_sqlite and await _migrate_in_child() != 0:
+                return 1
+            await prepare(p2p, migrate=False)
+            _freeze_start_up_objects()
             if socket_mode:
                 assert settings.slack_app_token is not None
                 logger.info("connecting to Slack in Socket Mode")
@@ -71,10 +75,35 @@ def run_serve(settings: Settings, *, socket_mode: bool, port: int | None) -> int
                 await serve_http(p2p, port=port or settings.port)
         finally:
             await p2p.close()
+        return 0
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+        return asyncio.run(main())
     return 0
+
+
+async def _migrate_in_child() -> int:
+    """Bring a SQLite schema up to date in a `p2p migrate` of its own, so that Alembic and
+    its templates never load into the serving process; a failure is logged there."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "migrate", stdout=asyncio.subprocess.DEVNULL
+    )
+    status = await child.wait()
+    if status != 0:
+        logger.error("could not migrate the SQLite database (p2p migrate exited %d)", status)
+    return status
+
+
+def _freeze_start_up_objects() -> None:
+    """Keep what start-up built out of the garbage collector's reach.
+
+    Start-up leaves over a hundred thousand long-lived objects (modules, models, the bank).
+    Left in the collected generations, every full collection walks them all, tens of
+    milliseconds in which the event loop answers nobody: the slowest acks. Frozen, they are
+    never walked again; the objects made while serving are collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def run_migrate(settings: Settings) -> int:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -188,6 +187,8 @@ async def serve_http(p2p: P2P, *, host: str = "0.0.0.0", port: int) -> None:
 async def serve_socket_mode(p2p: P2P, *, app_token: str, health_port: int | None = None) -> None:
     """Socket Mode: Slack connects over a WebSocket; /healthz, and only it, still answers
     on HTTP."""
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler  # Socket Mode only
+
     runner = None
     if health_port is not None:
         runner = await start_http(p2p, host="0.0.0.0", port=health_port, slack_events=False)

@@ -6,10 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -21,6 +19,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.workshop.core.transaction import Transaction
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,8 @@ class Database:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic loads only to migrate
+
     config = Config(str(Path(__file__).parent / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -135,4 +138,6 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade_to_head(connection: Connection) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.documents.picture import render_path_png
 from bot.rendering import Renderer
 from bot.slack.blocks.messages import (
     QuickAnswer,
@@ -167,6 +166,8 @@ class SlackMessenger:
             )
         for leftover in old_thread[len(post.thread) :]:
             await self._delete_quietly(channel_id, leftover)
+        from bot.documents.picture import render_path_png  # Pillow loads when a picture is drawn
+
         picture = render_path_png(analysis)
         digest = hashlib.sha256(picture).hexdigest()
         picture_file = previous.picture_file if previous else None
