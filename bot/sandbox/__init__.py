@@ -11,12 +11,16 @@ async with Sandbox(SandboxSettings(bot_token="xoxb-test")) as sb:
 from bot.sandbox.delivery import Delivery, slack_signature
 from bot.sandbox.errors import ActionNotPossible, SandboxUsageError, SlackError
 from bot.sandbox.faults import FaultCounts, Faults, FaultSettings, LostResponse
+from bot.sandbox.installs import WorkspaceRef
 from bot.sandbox.message_text import readable_mrkdwn, render_message_text, render_view_text
+from bot.sandbox.oauth import OAuthApp
+from bot.sandbox.oauth_server import ConsentRefused
 from bot.sandbox.people import User
 from bot.sandbox.records import ApiCall, ResponseUrlPost, UploadedFile
 from bot.sandbox.sandbox import Sandbox
 from bot.sandbox.settings import SandboxSettings
 from bot.sandbox.state import Ephemeral, Message, View
+from bot.sandbox.teams import SandboxWorkspace
 from bot.sandbox.webapi import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
 
 __all__ = [
@@ -24,6 +28,7 @@ __all__ = [
     "DEFAULT_BOT_SCOPES",
     "ActionNotPossible",
     "ApiCall",
+    "ConsentRefused",
     "Delivery",
     "Ephemeral",
     "FaultCounts",
@@ -31,14 +36,17 @@ __all__ = [
     "Faults",
     "LostResponse",
     "Message",
+    "OAuthApp",
     "ResponseUrlPost",
     "Sandbox",
     "SandboxSettings",
     "SandboxUsageError",
+    "SandboxWorkspace",
     "SlackError",
     "UploadedFile",
     "User",
     "View",
+    "WorkspaceRef",
     "readable_mrkdwn",
     "render_message_text",
     "render_view_text",

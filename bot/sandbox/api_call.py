@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bot.sandbox.errors import SlackError
+from bot.sandbox.ratelimit import RateLimiter
 from bot.sandbox.state import Conversation, JsonDict, Message
 from bot.sandbox.workspace import Workspace
 
@@ -23,6 +24,18 @@ class ApiEffects(Protocol):
 
     def issue_socket_url(self) -> str:
         """A fresh Socket Mode WebSocket URL (apps.connections.open)."""
+
+
+@dataclass
+class Installation:
+    """The app in one workspace: what its tokens act on, their scopes and rate limits."""
+
+    workspace: Workspace
+    limiter: RateLimiter
+    effects: ApiEffects
+    bot_scopes: tuple[str, ...]
+    installed: bool = True
+    installer: str | None = None  # who approved the install on the consent page
 
 
 @dataclass

@@ -10,7 +10,7 @@ from bot.sandbox.state import JsonDict
 async def auth_test(ctx: ApiContext, arguments: Arguments) -> JsonDict:
     workspace = ctx.workspace
     bot = workspace.users[workspace.bot_user_id]
-    return {
+    answer: JsonDict = {
         "url": f"https://{workspace.domain}.slack.com/",
         "team": workspace.team_name,
         "user": bot.name,
@@ -19,6 +19,9 @@ async def auth_test(ctx: ApiContext, arguments: Arguments) -> JsonDict:
         "bot_id": workspace.bot_id,
         "is_enterprise_install": False,
     }
+    if workspace.enterprise_id is not None:
+        answer["enterprise_id"] = workspace.enterprise_id
+    return answer
 
 
 async def users_info(ctx: ApiContext, arguments: Arguments) -> JsonDict:

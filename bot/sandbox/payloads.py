@@ -9,6 +9,7 @@ import secrets
 import string
 from collections.abc import Callable
 
+from bot.sandbox.errors import ActionNotPossible
 from bot.sandbox.methods_chat import bot_message_api, bot_profile
 from bot.sandbox.records import ResponseSource, ResponseUrl, Trigger
 from bot.sandbox.state import Conversation, Ephemeral, JsonDict, Message, View
@@ -67,11 +68,27 @@ class Payloads:
         verification_token: str,
         clock: Callable[[], float],
         base_url: Callable[[], str],
+        installed: Callable[[], bool] = lambda: True,
     ) -> None:
         self.workspace = workspace
         self.verification_token = verification_token
         self.clock = clock
         self.base_url = base_url
+        self.installed = installed
+
+    def _require_installed(self) -> None:
+        """Slack sends an app nothing from a workspace it is not installed in."""
+        if not self.installed():
+            raise ActionNotPossible(
+                f"the app is not installed in {self.workspace.team_name} ({self.workspace.team_id})"
+            )
+
+    def enterprise_ref(self) -> JsonDict | None:
+        """``{"id", "name"}`` of the Enterprise Grid org the workspace belongs to, or None."""
+        workspace = self.workspace
+        if workspace.enterprise_id is None:
+            return None
+        return {"id": workspace.enterprise_id, "name": workspace.enterprise_name}
 
     # references ----------------------------------------------------------------------------
 
@@ -110,13 +127,14 @@ class Payloads:
         return f"{self.base_url()}/response/{url_id}"
 
     def _interaction(self, kind: str, user_id: str) -> JsonDict:
+        self._require_installed()
         return {
             "type": kind,
             "user": self.user_ref(user_id),
             "api_app_id": self.workspace.app_id,
             "token": self.verification_token,
             "team": self.team_ref(),
-            "enterprise": None,
+            "enterprise": self.enterprise_ref(),
             "is_enterprise_install": False,
         }
 
@@ -125,8 +143,15 @@ class Payloads:
     def slash_command(
         self, user_id: str, conversation: Conversation, command: str, text: str
     ) -> JsonDict:
+        self._require_installed()
         workspace = self.workspace
         user = workspace.require_user(user_id)
+        enterprise: JsonDict = {}
+        if workspace.enterprise_id is not None:
+            enterprise = {
+                "enterprise_id": workspace.enterprise_id,
+                "enterprise_name": workspace.enterprise_name,
+            }
         return {
             "token": self.verification_token,
             "team_id": workspace.team_id,
@@ -141,6 +166,7 @@ class Payloads:
             "is_enterprise_install": "false",
             "response_url": self.issue_response_url(user_id, conversation.id, "command"),
             "trigger_id": self.issue_trigger(user_id),
+            **enterprise,
         }
 
     def message_actions(
@@ -197,14 +223,19 @@ class Payloads:
     # events --------------------------------------------------------------------------------
 
     def event_callback(self, event: JsonDict) -> JsonDict:
+        self._require_installed()
         workspace = self.workspace
         event_id = "Ev" + "".join(secrets.choice(_EVENT_ID_ALPHABET) for _ in range(9))
         context = json.dumps({"tid": workspace.team_id, "aid": workspace.app_id})
+        grid: JsonDict = {}
+        if workspace.enterprise_id is not None:
+            grid["enterprise_id"] = workspace.enterprise_id
         return {
             "token": self.verification_token,
             "team_id": workspace.team_id,
+            **grid,
             "context_team_id": workspace.team_id,
-            "context_enterprise_id": None,
+            "context_enterprise_id": workspace.enterprise_id,
             "api_app_id": workspace.app_id,
             "event": event,
             "type": "event_callback",
@@ -212,7 +243,7 @@ class Payloads:
             "event_time": workspace.now(),
             "authorizations": [
                 {
-                    "enterprise_id": None,
+                    "enterprise_id": workspace.enterprise_id,
                     "team_id": workspace.team_id,
                     "user_id": workspace.bot_user_id,
                     "is_bot": True,

@@ -113,6 +113,8 @@ class ApiCall:
     elapsed: float
     token_kind: str | None = None
     retry_after: int | None = None  # the seconds a 429 told the caller to wait
+    token: str | None = None  # the token the call carried (None: none)
+    team_id: str | None = None  # the workspace of that token (None: unknown or no token)
 
     @property
     def ok(self) -> bool:

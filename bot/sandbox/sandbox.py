@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import functools
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -13,12 +13,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.sandbox.api_call import Installation
 from bot.sandbox.contract import Contract, find_contract_dir
 from bot.sandbox.delivery import Deliverer, Delivery
 from bot.sandbox.errors import SandboxUsageError
 from bot.sandbox.event_delivery import EventDelivery, cancel_all
 from bot.sandbox.faults import Faults
-from bot.sandbox.methods_files import receive_upload, serve_file
+from bot.sandbox.installs import Installs
+from bot.sandbox.oauth import Tokens
+from bot.sandbox.oauth_server import OAuthServer
 from bot.sandbox.observations import Observations
 from bot.sandbox.payloads import Payloads
 from bot.sandbox.ratelimit import RateLimiter
@@ -27,6 +30,7 @@ from bot.sandbox.responses import Responses
 from bot.sandbox.settings import SandboxSettings
 from bot.sandbox.socket_mode import SocketModeHub
 from bot.sandbox.state import Conversation, Message
+from bot.sandbox.teams import SandboxWorkspace
 from bot.sandbox.user_actions import UserActions
 from bot.sandbox.webapi import WebApi
 from bot.sandbox.workspace import Workspace
@@ -38,12 +42,14 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 RETRY_MARGIN = 1.2  # seconds a caller may add to Retry-After (slack_sdk adds up to 1 s of jitter)
 
 
-class Sandbox(WorkspaceSetup, UserActions, Observations):
+class Sandbox(WorkspaceSetup, UserActions, Observations, Installs):
     """A strict Slack workspace on 127.0.0.1 for one bot: Web API, signed deliveries,
     Socket Mode, and an "act as user" API.
 
     ``settings`` says how it is set up (see ``SandboxSettings``); ``Sandbox()`` is a
     workspace with Slack's limits and the scopes and events of the p2p app manifest.
+    Its own "act as user" methods act in that default workspace; ``add_workspace`` adds
+    others, which the app is installed into with OAuth v2 (``authorize``).
     """
 
     def __init__(self, settings: SandboxSettings | None = None) -> None:
@@ -51,8 +57,27 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
         self.settings = settings
         self.clock = settings.clock
         self.contract = Contract(find_contract_dir(settings.contract_dir))
-        self.workspace = Workspace(team_name=settings.team_name, bot_name=settings.bot_name)
+        self._serial = itertools.count(1)  # every workspace's ids come from one counter
+        self.workspace = Workspace(
+            team_name=settings.team_name, bot_name=settings.bot_name, serial=self._serial
+        )
         self.limiter = RateLimiter(settings.rate_limits, self.clock)
+        self.oauth_app = settings.oauth
+        self.tokens = Tokens(self.clock)
+        installation = Installation(
+            workspace=self.workspace,
+            limiter=self.limiter,
+            effects=self,
+            bot_scopes=tuple(settings.bot_scopes),
+        )
+        installations = {self.workspace.team_id: installation}
+        self.oauth = OAuthServer(
+            tokens=self.tokens,
+            installations=installations,
+            app=lambda: self.oauth_app,
+            default_scopes=lambda: tuple(settings.bot_scopes),
+            default_team_id=self.workspace.team_id,
+        )
         self.socket_hub = SocketModeHub(self.workspace.app_id)
         self.request_url: str | None = None
         self.echo_bot_messages = settings.echo_bot_messages
@@ -72,6 +97,7 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             verification_token=settings.verification_token,
             clock=self.clock,
             base_url=lambda: self.url,
+            installed=lambda: installation.installed,
         )
         self.deliverer = Deliverer(
             signing_secret=settings.signing_secret,
@@ -79,21 +105,21 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             session=self._client_session,
             request_url=lambda: self.request_url,
             ack_deadline=settings.ack_deadline,
-            on_activity=self._touch,
+            on_activity=self.touch,
             faults=self.faults,
         )
         self.responses = Responses(
-            self.workspace, clock=self.clock, bot_posted=self.bot_posted, on_activity=self._touch
+            self.workspace, clock=self.clock, bot_posted=self.bot_posted, on_activity=self.touch
         )
         self.webapi = WebApi(
             contract=self.contract,
-            workspace=self.workspace,
-            limiter=self.limiter,
-            effects=self,
+            installations=installations,
+            default_team_id=self.workspace.team_id,
+            tokens=self.tokens,
+            oauth=self.oauth,
             clock=self.clock,
             bot_token=settings.bot_token,
             app_token=settings.app_token,
-            bot_scopes=settings.bot_scopes,
             trigger_ttl=settings.trigger_ttl,
             record=self._record_call,
         )
@@ -103,10 +129,14 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             contract=self.contract,
             bot_scopes=lambda: self.webapi.bot_scopes,
             bot_events=settings.bot_events,
-            spawn=self._spawn,
+            spawn=self.spawn,
             record=self.deliveries.append,
             event_retries=settings.event_retries,
         )
+        default = SandboxWorkspace(
+            self, installation, payloads=self.payloads, events=self.events, responses=self.responses
+        )
+        self.workspaces: dict[str, SandboxWorkspace] = {self.workspace.team_id: default}
 
     # lifecycle -----------------------------------------------------------------------------
 
@@ -118,12 +148,7 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
             middlewares=[self._activity_middleware], client_max_size=MAX_UPLOAD_BYTES
         )
         app.router.add_route("*", "/api/{method}", self.faults.guard(self.webapi.handle))
-        app.router.add_post("/upload/v1/{token}", functools.partial(receive_upload, self.workspace))
-        app.router.add_get(
-            "/files/{file_id}/{tail:.*}",
-            functools.partial(serve_file, self.workspace, self.webapi.bot_token),
-        )
-        app.router.add_post("/response/{url_id}", self.responses.handle_response_url)
+        self.add_workspace_routes(app)
         app.router.add_get("/link/", self.socket_hub.handle)
         app.router.add_get("/", self._handle_index)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
@@ -201,6 +226,8 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
     @bot_events.setter
     def bot_events(self, names: Iterable[str]) -> None:
         self.events.bot_events = tuple(names)
+        for team in self.workspaces.values():
+            team.events.bot_events = self.events.bot_events
 
     @property
     def ack_deadline(self) -> float:
@@ -219,6 +246,8 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
     @deliver_twice.setter
     def deliver_twice(self, value: bool) -> None:
         self.events.deliver_twice = value
+        for team in self.workspaces.values():
+            team.events.deliver_twice = value
 
     @property
     def socket_connected(self) -> bool:
@@ -268,31 +297,46 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
 
     def bot_posted(self, conversation: Conversation, message: Message) -> None:
         """Slack echoes the bot's own DM messages as ``message`` events."""
-        self._touch()
+        self.echo_bot_message(self.events, self.payloads, conversation, message)
+
+    def echo_bot_message(
+        self,
+        events: EventDelivery,
+        payloads: Payloads,
+        conversation: Conversation,
+        message: Message,
+    ) -> None:
+        """The bot posted in some workspace: a DM is echoed to it as a ``message`` event."""
+        self.touch()
         if not self.echo_bot_messages or not conversation.is_im:
             return
-        if not self.events.subscribed("message.im"):
+        if not events.subscribed("message.im"):
             return
         if not self.deliverer.has_target:
             return
-        self.events.spawn_event(self.payloads.message_event(conversation, message))
+        events.spawn_event(payloads.message_event(conversation, message))
 
     def issue_socket_url(self) -> str:
         return self.socket_hub.issue_url()
 
+    def _sandbox(self) -> Sandbox:
+        return self
+
     # plumbing ------------------------------------------------------------------------------
 
-    def _touch(self) -> None:
+    def touch(self) -> None:
+        """Something happened: ``settle`` waits a quiet spell from now."""
         self._last_activity = time.monotonic()
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` in the background; ``settle`` and ``stop`` wait for it."""
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     def _record_call(self, call: ApiCall) -> None:
         self.calls.append(call)
-        self._touch()
+        self.touch()
         if call.retry_after is not None:
             # A caller told to come back is not done: settle() waits for its return.
             back = time.monotonic() + call.retry_after
@@ -309,11 +353,11 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
         request: web.Request,
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
-        self._touch()
+        self.touch()
         try:
             return await handler(request)
         finally:
-            self._touch()
+            self.touch()
 
     async def _handle_index(self, request: web.Request) -> web.Response:
         workspace = self.workspace
@@ -326,5 +370,6 @@ class Sandbox(WorkspaceSetup, UserActions, Observations):
                 "socket_mode_connected": self.socket_hub.connected,
                 "users": {u.name: u.id for u in workspace.users.values()},
                 "channels": {c.name: c.id for c in workspace.conversations.values() if not c.is_im},
+                "workspaces": {t.team_id: t.name for t in self.workspaces.values()},
             }
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from bot.sandbox.faults import FaultSettings
+from bot.sandbox.oauth import OAuthApp
 from bot.sandbox.ratelimit import RateLimitMode
 from bot.sandbox.webapi import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
 
@@ -23,6 +24,8 @@ class SandboxSettings(BaseModel):
     ``rate_limits`` is ``"slack"``, ``"strict"`` or ``"off"`` (see ``bot.sandbox.ratelimit``).
     ``port`` 0 serves on any free port.
     ``faults`` says how often Slack fails, seeded (see ``bot.sandbox.faults``): never by default.
+    ``oauth`` registers the app for installing with OAuth v2 (see ``bot.sandbox.oauth``); the
+    default workspace has ``bot_token`` installed either way.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,6 +49,7 @@ class SandboxSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 0
     faults: FaultSettings = FaultSettings()
+    oauth: OAuthApp | None = None
 
     @field_validator("bot_token")
     @classmethod

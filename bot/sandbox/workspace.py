@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from bot.sandbox.errors import SandboxUsageError
@@ -32,16 +33,22 @@ class Workspace:
         domain: str = "p2p-sandbox",
         bot_name: str = "p2p",
         wall_clock: Callable[[], float] = time.time,
+        serial: Iterator[int] | None = None,
+        app_id: str | None = None,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> None:
-        self._serial = 0
+        # Workspaces of one sandbox share ``serial``, so no two of them hand out the same id.
+        self._serial = itertools.count(1) if serial is None else serial
         self._last_ts = 0.0
         self.wall_clock = wall_clock
         self.team_id = self.new_id("T")
         self.team_name = team_name
         self.domain = domain
-        self.app_id = self.new_id("A")
+        self.app_id = self.new_id("A") if app_id is None else app_id
         self.bot_id = self.new_id("B")
-        self.enterprise_id: str | None = None
+        self.enterprise_id = enterprise_id
+        self.enterprise_name = enterprise_name or (enterprise_id and f"Org {enterprise_id}")
         self.users: dict[str, User] = {}
         self.conversations: dict[str, Conversation] = {}
         self.views: dict[str, View] = {}
@@ -70,8 +77,7 @@ class Workspace:
     # ids and times -------------------------------------------------------------------------
 
     def new_id(self, prefix: str) -> str:
-        self._serial += 1
-        return f"{prefix}SB{self._serial:07d}"
+        return f"{prefix}SB{next(self._serial):07d}"
 
     def next_ts(self) -> str:
         """A message ts: wall-clock seconds with microseconds, strictly increasing."""

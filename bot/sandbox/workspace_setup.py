@@ -124,5 +124,5 @@ class WorkspaceSetup:
                 }
             ),
         ]
-        self.webapi.tokens_revoked = True
+        self.webapi.uninstall(self.workspace.team_id)
         return deliveries
