@@ -31,10 +31,13 @@ def _configure_logging(level: int) -> None:
 
 
 def _missing_for_serve(settings: Settings, socket_mode: bool) -> str | None:
+    if settings.installs_in_many_workspaces:
+        return _missing_for_installs(settings, socket_mode)
     if settings.slack_bot_token is None:
         return (
             "SLACK_BOT_TOKEN is not set: put the app's Bot User OAuth Token (xoxb-…) in the "
-            "environment or .env. To try p2p without Slack, run `p2p demo`."
+            "environment or .env, or, to install p2p in many workspaces, set SLACK_CLIENT_ID "
+            "and SLACK_CLIENT_SECRET instead. To try p2p without Slack, run `p2p demo`."
         )
     if socket_mode and settings.slack_app_token is None:
         return (
@@ -45,6 +48,34 @@ def _missing_for_serve(settings: Settings, socket_mode: bool) -> str | None:
         return (
             "SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's Signing Secret (Basic "
             "Information page), or use --socket-mode. To try p2p without Slack, run `p2p demo`."
+        )
+    return None
+
+
+def _missing_for_installs(settings: Settings, socket_mode: bool) -> str | None:
+    """Installs in many workspaces: the app's Client ID, Client Secret and Signing Secret
+    (Basic Information page), no bot token, and HTTP for the install pages."""
+    if settings.slack_bot_token is not None:
+        return (
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: keep "
+            "SLACK_BOT_TOKEN for one workspace, or the client ID and secret to install p2p in "
+            "many workspaces (each workspace's token then comes from its install), not both."
+        )
+    for name, value in (
+        ("SLACK_CLIENT_ID", settings.slack_client_id),
+        ("SLACK_CLIENT_SECRET", settings.slack_client_secret),
+        ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+    ):
+        if value is None:
+            return (
+                f"{name} is not set: installing p2p in many workspaces needs SLACK_CLIENT_ID, "
+                "SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET (the app's Basic Information page)."
+            )
+    if socket_mode:
+        return (
+            "Socket Mode serves one workspace: to install p2p in many workspaces, serve over "
+            "HTTP (drop --socket-mode and SLACK_APP_TOKEN) so that Slack can reach "
+            "/slack/install and /slack/oauth_redirect."
         )
     return None
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -21,13 +22,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rendering import Renderer
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
+from bot.slack.install import BOT_SCOPES, CALLBACKS, INSTALL_PATH, REDIRECT_PATH
 from bot.slack.listeners import register_listeners
 from bot.slack.messenger import SlackMessenger
+from bot.slack.workspaces import InstalledAuthorize, InstalledWorkspaces, OneWorkspace, Workspaces
 from bot.workshop.bootstrap import Services, bootstrap, dependencies
 from bot.workshop.core.calendar import WorkingHours, parse_working_days, parse_working_hours
+from bot.workshop.core.model import Team
 from bot.workshop.core.questions import load_question_bank
 from bot.workshop.core.schedule import ReminderPolicy
-from bot.workshop.ports import Clock
+from bot.workshop.ports import Clock, act_for
 from bot.workshop.usecases.remind import ReminderRunner
 from storage.db import Database
 
@@ -43,7 +47,8 @@ class P2P:
 
     settings: Settings
     database: Database
-    client: AsyncWebClient
+    client: AsyncWebClient  # without a token when installed in many workspaces
+    workspaces: Workspaces
     services: Services
     bolt: AsyncApp
 
@@ -51,14 +56,22 @@ class P2P:
         await self.database.dispose()
 
 
-def build_web_client(settings: Settings) -> AsyncWebClient:
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return AsyncWebClient(
+def build_web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """A Web API client: with the one bot token (``SLACK_BOT_TOKEN``), or with ``token``,
+    one workspace's. A 429 holds back every call of its method until Slack's Retry-After
+    (bot.slack.pacing), rather than each concurrent call finding out alone."""
+    from bot.slack.pacing import MethodPacing, PacedRateLimitRetryHandler, PacedWebClient
+
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    pacing = MethodPacing()
+    return PacedWebClient(
         token=token,
         base_url=settings.slack_api_url,
+        pacing=pacing,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            PacedRateLimitRetryHandler(pacing, AsyncRateLimitErrorRetryHandler(max_retry_count=10)),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
@@ -69,24 +82,107 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
     client = build_web_client(settings)
     renderer = Renderer()
     bank = load_question_bank()
+    secret = settings.slack_signing_secret
+    signing_secret = secret.get_secret_value() if secret else ""
+    workspaces: Workspaces
+    if settings.installs_in_many_workspaces:
+        installed = installed_workspaces(settings, database, client)
+        workspaces = installed
+        bolt = AsyncApp(
+            client=client,
+            signing_secret=signing_secret,
+            oauth_settings=oauth_settings(settings, database, installed),
+            # Bolt takes an AsyncAuthorize instance beside its OAuth settings; its type
+            # hints name only plain functions
+            authorize=InstalledAuthorize(installed),  # type: ignore[arg-type]
+            installation_store_bot_only=True,
+            logger=logging.getLogger("bot.bolt"),
+        )
+    else:
+        workspaces = OneWorkspace(client)
+        bolt = AsyncApp(
+            client=client, signing_secret=signing_secret, logger=logging.getLogger("bot.bolt")
+        )
     services = bootstrap(
         dependencies(
             database,
-            SlackMessenger(client, renderer, bank.quick_answers),
+            SlackMessenger(workspaces, renderer, bank.quick_answers),
             clock=clock,
-            directory=SlackDirectory(client),
+            directory=SlackDirectory(workspaces),
             policy=reminder_policy(settings),
             bank=bank,
         )
     )
-    secret = settings.slack_signing_secret
-    bolt = AsyncApp(
+    bolt.middleware(act_for_the_delivery_team)
+    register_listeners(bolt, services, renderer, workspaces)
+    return P2P(
+        settings=settings,
+        database=database,
         client=client,
-        signing_secret=secret.get_secret_value() if secret else "",
-        logger=logging.getLogger("bot.bolt"),
+        workspaces=workspaces,
+        services=services,
+        bolt=bolt,
     )
-    register_listeners(bolt, services, renderer)
-    return P2P(settings=settings, database=database, client=client, services=services, bolt=bolt)
+
+
+async def act_for_the_delivery_team(
+    context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+) -> None:
+    """Whatever a delivery leads to, p2p does in the workspace it came from (the token of
+    that workspace), the listeners' background work included. Bolt runs its middleware one
+    after another, not nested, so the workspace is set for the rest of the delivery's own
+    task (each delivery is handled in a task of its own)."""
+    act_for(Team(team_id=context.team_id or "", enterprise_id=context.enterprise_id))
+    await next()
+
+
+def installed_workspaces(
+    settings: Settings, database: Database, client: AsyncWebClient
+) -> InstalledWorkspaces:
+    """Installed in many workspaces: tokens from slack_sdk's installation store on p2p's
+    database, refreshed through ``client`` (which has no token of its own)."""
+    from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+
+    from storage.installations import installation_store
+
+    assert settings.slack_client_id is not None
+    assert settings.slack_client_secret is not None
+    return InstalledWorkspaces(
+        installation_store(database, client_id=settings.slack_client_id),
+        rotator=AsyncTokenRotator(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            client=client,
+        ),
+        make_client=lambda token, _team: build_web_client(settings, token),
+        refresh_minutes=settings.slack_token_refresh_minutes,
+    )
+
+
+def oauth_settings(
+    settings: Settings, database: Database, installed: InstalledWorkspaces
+) -> AsyncOAuthSettings:
+    """Bolt's OAuth flow: the "Add to Slack" page and the redirect that finishes an
+    install, with each install's state kept on p2p's database until it is used."""
+    from storage.installations import STATE_LIFETIME_SECONDS, oauth_state_store
+
+    assert settings.slack_client_id is not None
+    assert settings.slack_client_secret is not None
+    return AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=list(BOT_SCOPES),
+        redirect_uri=settings.slack_redirect_uri,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        callback_options=CALLBACKS,
+        authorization_url=settings.slack_authorize_url,
+        installation_store=installed.store,
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=settings.slack_token_refresh_minutes,
+        state_store=oauth_state_store(database, lifetime_seconds=STATE_LIFETIME_SECONDS),
+        state_expiration_seconds=STATE_LIFETIME_SECONDS,
+    )
 
 
 def reminder_policy(settings: Settings) -> ReminderPolicy:
@@ -142,6 +238,14 @@ def build_web_app(p2p: P2P, *, slack_events: bool = True) -> web.Application:
         bolt_request = await to_bolt_request(request)
         return await to_aiohttp_response(await p2p.bolt.async_dispatch(bolt_request))
 
+    async def handle_install(request: web.Request) -> web.Response:
+        flow = p2p.bolt.oauth_flow
+        assert flow is not None
+        bolt_request = await to_bolt_request(request)
+        if request.path == INSTALL_PATH:
+            return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
     async def handle_health(_request: web.Request) -> web.Response:
         if await p2p.database.ping():
             return web.json_response({"ok": True, "database": "ok"})
@@ -150,6 +254,9 @@ def build_web_app(p2p: P2P, *, slack_events: bool = True) -> web.Application:
     app = web.Application()
     if slack_events:
         app.router.add_post(EVENTS_PATH, handle_slack_request)
+        if p2p.bolt.oauth_flow is not None:
+            app.router.add_get(INSTALL_PATH, handle_install)
+            app.router.add_get(REDIRECT_PATH, handle_install)
     app.router.add_get(HEALTH_PATH, handle_health)
     return app
 

@@ -15,6 +15,7 @@ from bot.workshop.core.calendar import parse_working_days, parse_working_hours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///p2p.db"
 SLACK_API_URL = "https://slack.com/api/"
+SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -42,6 +43,15 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Installs in many workspaces (OAuth): the app's Client ID and Secret instead of a token
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    # where Slack sends the browser back after an install; p2p's /slack/oauth_redirect as
+    # Slack sees it (set it behind a proxy, and list it in the app's Redirect URLs)
+    slack_redirect_uri: str | None = None
+    slack_authorize_url: str = SLACK_AUTHORIZE_URL
+    # with token rotation on: refresh a workspace's token this long before it expires
+    slack_token_refresh_minutes: int = Field(default=120, ge=1, le=11 * 60)
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
@@ -88,7 +98,15 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_redirect_uri",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         """``SLACK_SIGNING_SECRET=`` (as .env.example ships it), or spaces, is not set: an
@@ -102,6 +120,18 @@ class Settings(BaseSettings):
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
         return value
+
+    @field_validator("slack_redirect_uri", "slack_authorize_url")
+    @classmethod
+    def _is_a_web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.strip() if value is not None else None
+
+    @property
+    def installs_in_many_workspaces(self) -> bool:
+        """OAuth: installed in each workspace that adds it, rather than with one token."""
+        return self.slack_client_id is not None or self.slack_client_secret is not None
 
     @property
     def log_level_number(self) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -58,6 +60,7 @@ class WorkshopRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     facilitator_id: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
@@ -171,3 +174,26 @@ class JobRow(Base):
     finished_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_scheduled_jobs_state_due_at", "state", "due_at"),)
+
+
+class PersonRow(Base):
+    """What Slack last said about somebody (their time zone, whether they are
+    deactivated) and when, so that reminders need not ask Slack again for every nudge."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    deactivated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    checked_at: Mapped[datetime]
+
+
+# Slack's own OAuth stores (slack_sdk's SQLAlchemy installation and state stores) keep
+# their rows in these tables, defined by the library itself so that they cannot drift
+# from what it reads and writes; the migrations create them like every other table.
+SLACK_INSTALLATIONS = "slack_installations"
+SLACK_BOTS = "slack_bots"
+SLACK_OAUTH_STATES = "slack_oauth_states"
+SQLAlchemyInstallationStore.build_installations_table(Base.metadata, SLACK_INSTALLATIONS)
+SQLAlchemyInstallationStore.build_bots_table(Base.metadata, SLACK_BOTS)
+SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, SLACK_OAUTH_STATES)

@@ -27,6 +27,7 @@ def _to_workshop(row: WorkshopRow) -> Workshop:
     return Workshop(
         id=row.id,
         team_id=row.team_id,
+        enterprise_id=row.enterprise_id,
         channel_id=row.channel_id,
         facilitator_id=row.facilitator_id,
         title=row.title,
@@ -47,6 +48,7 @@ async def create_workshop(session: Transaction, *, plan: WorkshopPlan, now: date
     sql = sql_session(session)
     row = WorkshopRow(
         team_id=plan.team_id,
+        enterprise_id=plan.enterprise_id,
         channel_id=plan.channel_id,
         facilitator_id=plan.facilitator_id,
         title=plan.title,
@@ -172,14 +174,22 @@ async def list_workshops_run_by(
     return [w for w in found if w.can_be_changed_by(user_id)][:limit]
 
 
-async def list_collecting_workshops(session: Transaction, *, team_id: str) -> list[Workshop]:
+async def list_collecting_workshops(
+    session: Transaction, *, team_id: str | None = None, enterprise_id: str | None = None
+) -> list[Workshop]:
+    """The workshops collecting answers in ``team_id``, or in every team of the Enterprise
+    Grid org ``enterprise_id``."""
+    if (team_id is None) == (enterprise_id is None):
+        raise ValueError("give team_id or enterprise_id")
     sql = sql_session(session)
+    where = (
+        WorkshopRow.team_id == team_id
+        if team_id is not None
+        else WorkshopRow.enterprise_id == enterprise_id
+    )
     rows = await sql.scalars(
         select(WorkshopRow)
-        .where(
-            WorkshopRow.team_id == team_id,
-            WorkshopRow.status == WorkshopStatus.COLLECTING.value,
-        )
+        .where(where, WorkshopRow.status == WorkshopStatus.COLLECTING.value)
         .order_by(WorkshopRow.id)
     )
     return [_to_workshop(row) for row in rows]

@@ -1,51 +1,65 @@
-"""The domain's Directory port: who somebody is, from Slack's users.info."""
+"""The domain's Directory port: who somebody is, from Slack's users.info, and many people
+at once from users.list. What they say is kept in the database by the domain
+(bot.workshop.usecases.people.RememberedDirectory), not here."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.workspaces import OneWorkspace, Workspaces
 from bot.workshop.ports import Person
 
 # users.info errors that mean the person cannot be reached at all
 GONE = frozenset({"user_not_found", "user_not_visible", "account_inactive"})
 
+PAGE_SIZE = 200  # users.list: Slack's recommended page size (it may return fewer)
+
 
 class SlackDirectory:
-    """users.info, remembered for ``ttl`` seconds (time zones and deactivation are rare
-    changes; a reminder a little late to notice one is no harm)."""
+    """Asks the workspace the task acts for (bot.slack.workspaces)."""
 
-    def __init__(
-        self,
-        client: AsyncWebClient,
-        *,
-        ttl: float = 15 * 60,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.client = client
-        self.ttl = ttl
-        self.clock = clock
-        self._known: dict[str, tuple[float, Person]] = {}
+    def __init__(self, workspaces: Workspaces | AsyncWebClient) -> None:
+        if isinstance(workspaces, AsyncWebClient):
+            workspaces = OneWorkspace(workspaces)
+        self.workspaces = workspaces
 
     async def person(self, user_id: str) -> Person:
-        cached = self._known.get(user_id)
-        if cached is not None and self.clock() - cached[0] < self.ttl:
-            return cached[1]
+        client = await self.workspaces.client_for(None)
         try:
-            response = await self.client.users_info(user=user_id)
+            response = await client.users_info(user=user_id)
         except SlackApiError as error:
             if error.response.get("error") not in GONE:
                 raise
-            person = Person(user_id=user_id, deactivated=True)
-        else:
-            user = response["user"]
-            person = Person(
-                user_id=user_id,
-                time_zone=str(user.get("tz") or "") or None,
-                deactivated=bool(user.get("deleted")),
-            )
-        self._known[user_id] = (self.clock(), person)
-        return person
+            return Person(user_id=user_id, deactivated=True)
+        return _person(user_id, response["user"])
+
+    async def people(self, user_ids: Sequence[str]) -> list[Person]:
+        """users.list, a page of 200 at a time, until everyone of ``user_ids`` is found or
+        the list ends."""
+        wanted = set(user_ids)
+        found: list[Person] = []
+        cursor = ""
+        client = await self.workspaces.client_for(None)
+        while wanted:
+            response = await client.users_list(limit=PAGE_SIZE, cursor=cursor or None)
+            for member in response.get("members") or []:
+                user_id = str(member.get("id") or "")
+                if user_id in wanted:
+                    wanted.discard(user_id)
+                    found.append(_person(user_id, member))
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        return found
+
+
+def _person(user_id: str, user: Mapping[str, Any]) -> Person:
+    return Person(
+        user_id=user_id,
+        time_zone=str(user.get("tz") or "") or None,
+        deactivated=bool(user.get("deleted")),
+    )

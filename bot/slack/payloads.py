@@ -50,6 +50,20 @@ def team_of(body: Payload) -> str:
     return str(body.get("team_id") or event.get("team") or "")
 
 
+def enterprise_of(body: Payload) -> str | None:
+    """The Enterprise Grid org a payload comes from, when its workspace is in one."""
+    enterprise = body.get("enterprise")
+    if isinstance(enterprise, Mapping) and enterprise.get("id"):
+        return str(enterprise["id"])
+    team = _mapping(body.get("team"))
+    found = body.get("enterprise_id") or team.get("enterprise_id")
+    if not found:
+        authorizations = body.get("authorizations")
+        if isinstance(authorizations, list) and authorizations:
+            found = _mapping(authorizations[0]).get("enterprise_id")
+    return str(found) if found else None
+
+
 def unescape_message_text(text: str) -> str:
     """Slack escapes &, < and > in what people type; keep what they actually typed."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -59,6 +73,7 @@ class Delivery(Frozen):
     """One payload from Slack: who acted, where, and the key naming this delivery."""
 
     team_id: str = ""
+    enterprise_id: str | None = None  # the Enterprise Grid org, when the team is in one
     user_id: str = ""
     channel_id: str = ""  # empty for a form submission or the Home tab
     channel_type: str = ""  # an event's channel type: "im" for the bot's DMs
@@ -72,7 +87,7 @@ class Delivery(Frozen):
     @classmethod
     def parse(cls, body: Payload) -> Delivery:
         """Any payload, read as far as its envelope goes; never fails."""
-        return Delivery(**_envelope(body))
+        return Delivery(**_envelope(body), enterprise_id=enterprise_of(body))
 
 
 def _envelope(body: Payload) -> dict[str, str]:
@@ -102,6 +117,7 @@ class SlashCommand(Delivery):
         trigger_id = _text(body.get("trigger_id"))
         return cls(
             **envelope,
+            enterprise_id=enterprise_of(body),
             text=_text(body.get("text")),
             trigger_id=trigger_id,
             delivery_key=f"command:{envelope['team_id']}:{envelope['user_id']}:{trigger_id}",
@@ -127,6 +143,7 @@ class BlockAction(Delivery):
         value = action.get("value") or _mapping(action.get("selected_option")).get("value")
         return cls(
             **envelope,
+            enterprise_id=enterprise_of(body),
             action_id=action_id,
             action_type=_text(action.get("type")),
             action_ts=action_ts,
@@ -162,6 +179,7 @@ class ViewSubmission(Delivery):
         blocks = view.get("blocks") or []
         return cls(
             **envelope,
+            enterprise_id=enterprise_of(body),
             view_id=view_id,
             callback_id=_text(view.get("callback_id")),
             private_metadata=_text(view.get("private_metadata")),
@@ -211,6 +229,7 @@ class DirectMessage(Delivery):
         ts = _text(event.get("ts"))
         return cls(
             **envelope,
+            enterprise_id=enterprise_of(body),
             text=unescape_message_text(_text(event.get("text"))),
             ts=ts,
             subtype=_text(event.get("subtype")),
@@ -282,6 +301,7 @@ class HomeOpened(Delivery):
         event = _mapping(body.get("event"))
         return cls(
             **envelope,
+            enterprise_id=enterprise_of(body),
             tab=_text(event.get("tab")) or "home",
             delivery_key=_event_key(body, envelope["team_id"]),
         )
@@ -292,6 +312,7 @@ class AppRemoved(Delivery):
 
     event_type: str
     bot_tokens_revoked: bool = False
+    is_enterprise_install: bool = False  # removed from a whole Enterprise Grid org
 
     @property
     def stops_the_bot(self) -> bool:
@@ -305,8 +326,10 @@ class AppRemoved(Delivery):
         tokens = _mapping(event.get("tokens"))
         return cls(
             **envelope,
+            enterprise_id=enterprise_of(body),
             event_type=_text(event.get("type")),
             bot_tokens_revoked=bool(tokens.get("bot")),
+            is_enterprise_install=body.get("is_enterprise_install") is True,
             delivery_key=_event_key(body, envelope["team_id"]),
         )
 

@@ -33,6 +33,7 @@ from bot.workshop.usecases.edits import ReplyEdits
 from bot.workshop.usecases.facilitate import FacilitatorDesk
 from bot.workshop.usecases.home import HomeDesk
 from bot.workshop.usecases.lifecycle import Lifecycle
+from bot.workshop.usecases.people import RememberedDirectory
 from bot.workshop.usecases.remind import Reminders
 from bot.workshop.usecases.revise import Revisions
 from bot.workshop.usecases.start import WorkshopStarter
@@ -78,15 +79,17 @@ def dependencies(
     themes: ThemeBook | None = None,
 ) -> Dependencies:
     """The dependencies, with the project's own question bank, template and theme book
-    (from prompts/) and the default policy for whatever is not given."""
+    (from prompts/) and the default policy for whatever is not given. What the directory
+    says is remembered in the database (bot.workshop.usecases.people)."""
+    clock = clock or SystemClock()
     return Dependencies(
         database=database,
         messenger=messenger,
-        clock=clock or SystemClock(),
+        clock=clock,
         bank=bank or load_question_bank(),
         template=template or load_path_template(),
         themes=themes or load_theme_book(),
-        directory=directory or UnknownDirectory(),
+        directory=RememberedDirectory(directory or UnknownDirectory(), database, clock),
         policy=policy or ReminderPolicy(),
     )
 

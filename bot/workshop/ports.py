@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pydantic import Field
 
 from bot.workshop.core.analysis.model import PathAnalysis
 from bot.workshop.core.analysis.themes import ThemeBook
-from bot.workshop.core.model import Frozen, SummaryPosts, Workshop
+from bot.workshop.core.model import Frozen, SummaryPosts, Team, Workshop
 from bot.workshop.core.questions import PathTemplate, Question, QuestionBank
 from bot.workshop.core.schedule import ReminderPolicy
 from bot.workshop.core.transaction import Transaction
@@ -77,6 +78,36 @@ class Notice(Frozen):
 
     kind: NoticeKind
     context: dict[str, str | int] = Field(default_factory=dict)
+
+
+# The workspace whose Slack p2p speaks to in this task: set for each delivery by the Slack
+# layer, and for each scheduled job by the scheduler. The messenger and the directory use
+# its token where what they are given does not name the workshop itself.
+_ACTING_FOR: ContextVar[Team | None] = ContextVar("p2p_acting_for", default=None)
+
+
+def acting_team() -> Team | None:
+    """The workspace the current task acts for, if it was said."""
+    return _ACTING_FOR.get()
+
+
+def act_for(team: Team) -> None:
+    """Act for ``team`` from now until the current task ends (and in the tasks it starts
+    from now on): for a delivery, whose task is its own."""
+    _ACTING_FOR.set(team)
+
+
+@contextmanager
+def acting_for(team: Team | None) -> Iterator[None]:
+    """Act for ``team`` within the block (and in the tasks it starts); None changes nothing."""
+    if team is None:
+        yield
+        return
+    token = _ACTING_FOR.set(team)
+    try:
+        yield
+    finally:
+        _ACTING_FOR.reset(token)
 
 
 class Messenger(Protocol):
@@ -168,6 +199,15 @@ class Person(Frozen):
 
 class Directory(Protocol):
     async def person(self, user_id: str) -> Person: ...
+
+
+@runtime_checkable
+class Roster(Protocol):
+    """A directory that can also tell about many people at once (Slack's users.list)."""
+
+    async def people(self, user_ids: Sequence[str]) -> list[Person]:
+        """Everyone of ``user_ids`` the workspace lists; those it does not are left out."""
+        ...
 
 
 class UnknownDirectory:

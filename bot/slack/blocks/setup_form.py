@@ -33,6 +33,7 @@ class SetupState(Frozen):
 
     team_id: str
     channel_id: str
+    enterprise_id: str | None = None
 
 
 def _input(
@@ -258,6 +259,7 @@ def read_setup_form(submission: ViewSubmission, template: PathTemplate) -> Start
             roles += (RoleRequest(word=role_key_for(name), user_ids=people),)
     return StartRequest(
         team_id=state.team_id,
+        enterprise_id=state.enterprise_id,
         channel_id=state.channel_id,
         user_id=submission.user_id,
         title=text(SetupBlock.TITLE) or "Our path to production",

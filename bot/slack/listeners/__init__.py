@@ -6,15 +6,18 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.rendering import Renderer
 from bot.slack.listeners import actions, commands, errors, events, home, reminders, views
+from bot.slack.workspaces import OneWorkspace, Workspaces
 from bot.workshop.bootstrap import Services
 
 
-def register_listeners(app: AsyncApp, services: Services, renderer: Renderer) -> None:
+def register_listeners(
+    app: AsyncApp, services: Services, renderer: Renderer, workspaces: Workspaces | None = None
+) -> None:
     commands.register(app, services, renderer)
     actions.register(app, services, renderer)
     views.register(app, services, renderer)
     events.register(app, services.answers, services.edits, renderer)
-    events.register_lifecycle(app, services.lifecycle)
+    events.register_lifecycle(app, services.lifecycle, workspaces or OneWorkspace(app.client))
     reminders.register(app, services.reminders, renderer)
     home.register(app, services, renderer)
     errors.register(app, renderer)

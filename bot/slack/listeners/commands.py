@@ -94,6 +94,7 @@ async def start(run: CommandRun, argument: str) -> Reply:
         return None
     request = StartRequest(
         **run.asked,
+        enterprise_id=run.command.enterprise_id,
         title=arguments.title,
         roles=arguments.roles,
         mode=arguments.mode,
@@ -106,7 +107,12 @@ async def open_setup_form(run: CommandRun, *, title: str) -> None:
     """The form opens first, while the trigger_id is fresh (it lasts 3 seconds); when the
     workshop cannot start here after all, the form then says why instead of asking."""
     starter = run.services.starter
-    form = build_setup_form(run.renderer, starter.template, SetupState(**run.where), title=title)
+    form = build_setup_form(
+        run.renderer,
+        starter.template,
+        SetupState(**run.where, enterprise_id=run.command.enterprise_id),
+        title=title,
+    )
     response = await run.client.views_open(trigger_id=run.command.trigger_id, view=form)
     opened = OpenedView.parse(response.data)
     try:

@@ -15,20 +15,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.rendering import Renderer
 from bot.slack.listeners.errors import logging_errors, reporting_errors
 from bot.slack.payloads import AppRemoved, DirectMessage, MessageChange, UserChange
+from bot.slack.workspaces import Workspaces
+from bot.workshop.core.model import Team
 from bot.workshop.usecases.answer import AnswerRecorder
 from bot.workshop.usecases.edits import ReplyEdits
 from bot.workshop.usecases.lifecycle import Lifecycle
 
 
-def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle) -> None:
+def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle, workspaces: Workspaces) -> None:
     @app.event("app_uninstalled")
     @app.event("tokens_revoked")
     async def handle_app_removed(body: dict[str, Any]) -> None:
         removed = AppRemoved.parse(body)
         if not removed.stops_the_bot:
             return  # only user tokens went: the bot still works
+        team = Team(team_id=removed.team_id, enterprise_id=removed.enterprise_id)
         async with logging_errors("stop the workshops", removed):
-            await lifecycle.app_removed(team_id=removed.team_id)
+            await lifecycle.app_removed(team, enterprise_wide=removed.is_enterprise_install)
+        async with logging_errors("delete the installation", removed):
+            await workspaces.forget(team, enterprise_wide=removed.is_enterprise_install)
 
     @app.event("user_change")
     async def handle_user_change(body: dict[str, Any]) -> None:

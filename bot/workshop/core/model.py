@@ -73,10 +73,18 @@ class SummaryPosts(Frozen):
     complete: bool = False  # posted once everyone had answered
 
 
+class Team(Frozen):
+    """A Slack workspace: its team id, and its Enterprise Grid org when it is in one."""
+
+    team_id: str
+    enterprise_id: str | None = None
+
+
 class WorkshopPlan(Frozen):
     """What the facilitator asked for: everything needed to create a workshop."""
 
     team_id: str
+    enterprise_id: str | None = None  # the Enterprise Grid org, when the team is in one
     channel_id: str
     facilitator_id: str
     title: str
@@ -98,11 +106,17 @@ class Workshop(Frozen):
     stages: tuple[Stage, ...]
     roles: tuple[Role, ...]
     created_at: datetime
+    enterprise_id: str | None = None  # the Enterprise Grid org, when the team is in one
     details: WorkshopDetails = WorkshopDetails()
     closed_at: datetime | None = None
     announcement_ts: str | None = None
     summary_ts: str | None = None
     summary_posts: SummaryPosts | None = None
+
+    @property
+    def team(self) -> Team:
+        """The workspace the workshop runs in, whose token p2p acts with."""
+        return Team(team_id=self.team_id, enterprise_id=self.enterprise_id)
 
     def can_be_changed_by(self, user_id: str) -> bool:
         return user_id == self.facilitator_id or user_id in self.details.co_facilitators

@@ -53,6 +53,7 @@ class StartRequest(Frozen):
     stages: tuple[StageRequest, ...] | None = None  # None: the template's stages
     details: WorkshopDetails = WorkshopDetails()
     extra_roles: tuple[str, ...] = ()  # names of roles the facilitator adds to the template
+    enterprise_id: str | None = None  # the Enterprise Grid org, when the team is in one
 
 
 def role_key_for(name: str) -> str:
@@ -179,6 +180,7 @@ def plan_workshop(request: StartRequest, template: PathTemplate) -> WorkshopPlan
     )
     return WorkshopPlan(
         team_id=request.team_id,
+        enterprise_id=request.enterprise_id,
         channel_id=request.channel_id,
         facilitator_id=request.user_id,
         title=request.title,

@@ -7,8 +7,10 @@ several processes or deliveries race; a failed send releases the claim.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.workshop.core.interview import all_finished, interview_progress, interviews_to_start
@@ -28,6 +30,15 @@ from storage import interviews, workshops
 logger = logging.getLogger(__name__)
 
 HANDOVER_QUESTION = "handover"
+
+# When many people are due a question at once (a workshop of hundreds starting all at
+# once): questions are sent IN_FLIGHT at a time, enough to keep Slack's chat.postMessage
+# limit (a burst of 60, then 10 a second) busy over a round trip each; they are claimed,
+# and recorded as sent, CLAIMED_TOGETHER to a unit of work, so the database is not the
+# bottleneck, yet a process stopping mid-way leaves few claims unsent (they go out with
+# the person's first nudge).
+IN_FLIGHT = 16
+CLAIMED_TOGETHER = 64
 
 
 async def current_interview(
@@ -59,6 +70,15 @@ async def advance_workshop(
     return starting, None
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """A question claimed for sending, with the message that will carry it."""
+
+    interview: Interview
+    question: Question
+    prompt: QuestionPrompt
+
+
 class QuestionSender(UseCase):
     async def prompt(
         self,
@@ -67,7 +87,10 @@ class QuestionSender(UseCase):
         interview: Interview,
         question: Question,
         answers: dict[str, Answer],
+        handovers: dict[tuple[int, str], Handover | None] | None = None,
     ) -> QuestionPrompt:
+        """The message for ``question``. ``handovers`` keeps what each role was handed
+        while many people are prompted in one unit of work, so it is read once."""
         progress = interview_progress(self.bank, workshop, interview.role_key, answers)
         first = not answers
         extra = question.is_followup
@@ -84,7 +107,7 @@ class QuestionSender(UseCase):
             number=min(progress.answered + (0 if extra else 1), progress.expected),
             total=progress.expected,
             first=first,
-            upstream=await self._upstream_handover(session, workshop, interview.role_key)
+            upstream=await self._handover(session, workshop, interview.role_key, handovers)
             if first
             else None,
             extra=extra,
@@ -95,69 +118,127 @@ class QuestionSender(UseCase):
             have=describe_parts(question, held) if still else "",
         )
 
+    async def _handover(
+        self,
+        session: Transaction,
+        workshop: Workshop,
+        role_key: str,
+        handovers: dict[tuple[int, str], Handover | None] | None,
+    ) -> Handover | None:
+        if handovers is None:
+            return await self._upstream_handover(session, workshop, role_key)
+        key = (workshop.id, role_key)
+        if key not in handovers:
+            handovers[key] = await self._upstream_handover(session, workshop, role_key)
+        return handovers[key]
+
     async def _upstream_handover(
         self, session: Transaction, workshop: Workshop, role_key: str
     ) -> Handover | None:
         upstream = workshop.upstream_role(role_key)
         if upstream is None:
             return None
+        handed = [
+            a
+            for a in expand_answers(await interviews.list_answers(session, workshop_id=workshop.id))
+            if a.question_key == HANDOVER_QUESTION and not (a.parsed or {}).get("skipped")
+        ]
+        if not handed:
+            return None
         everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
         theirs = {i.id for i in everyone if i.role_key == upstream.key}
-        texts = [
-            a.raw_text
-            for a in expand_answers(await interviews.list_answers(session, workshop_id=workshop.id))
-            if a.interview_id in theirs
-            and a.question_key == HANDOVER_QUESTION
-            and not (a.parsed or {}).get("skipped")
-        ]
+        texts = [a.raw_text for a in handed if a.interview_id in theirs]
         return Handover(role=upstream.name, text="\n".join(texts)) if texts else None
 
     async def prompt_users(self, user_ids: Sequence[str], *, team_id: str) -> int:
-        """Send each user the question they are due, unless it was sent already."""
+        """Send each user the question they are due, unless it was sent already; returns
+        how many were sent.
+
+        Many users go in groups of ``CLAIMED_TOGETHER``: their questions are claimed in
+        one unit of work, sent ``IN_FLIGHT`` at a time, and where each went is recorded in
+        another. Every send of a group is seen through before an error is raised (the
+        first, if several failed): a failed send gives its claim back, the others stand,
+        and the groups after it are not sent."""
+        unique = list(dict.fromkeys(user_ids))
         sent = 0
-        for user_id in dict.fromkeys(user_ids):
-            async with self.database.transaction() as session:
-                current = await current_interview(session, team_id, user_id, None)
-                if current is None or current.paused:
-                    continue
-                workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
-                assert workshop is not None
-                answers = await interviews.list_answers_of_interview(
-                    session, interview_id=current.id
-                )
-                question = interview_progress(self.bank, workshop, current.role_key, answers).next
-                if question is None or not await interviews.claim_prompt(
-                    session, interview_id=current.id, key=question.key
-                ):
-                    continue
-                prompt = await self.prompt(session, workshop, current, question, answers)
-            try:
-                ts = await self.messenger.send_question(prompt)
-            except Exception:
-                async with self.database.transaction() as session:
-                    await interviews.release_prompt(
-                        session,
-                        interview_id=current.id,
-                        key=question.key,
-                        previous=current.prompted_key,
-                    )
-                raise
-            async with self.database.transaction() as session:
-                await interviews.lock_interview(session, interview_id=current.id)
-                await interviews.set_prompt_ts(
-                    session, interview_id=current.id, key=question.key, ts=ts
-                )
-                answers = await interviews.list_answers_of_interview(
-                    session, interview_id=current.id
-                )
-            sent += 1
-            early = answers.get(question.key)
-            if early is not None and is_done(question, early):
-                # answered before we knew where the question was
-                await self.messenger.close_question(
-                    prompt, ts=ts, answer=describe_parts(question, early)
-                )
+        for start in range(0, len(unique), CLAIMED_TOGETHER):
+            group = unique[start : start + CLAIMED_TOGETHER]
+            sent += await self._prompt_group(group, team_id=team_id)
         return sent
+
+    async def _prompt_group(self, user_ids: Sequence[str], *, team_id: str) -> int:
+        handovers: dict[tuple[int, str], Handover | None] = {}
+        claims: list[_Claim] = []
+        async with self.database.transaction() as session:
+            for user_id in user_ids:
+                claim = await self._claim(session, user_id, team_id, handovers)
+                if claim is not None:
+                    claims.append(claim)
+        if not claims:
+            return 0
+        slots = asyncio.Semaphore(IN_FLIGHT)
+
+        async def send(claim: _Claim) -> str:
+            async with slots:
+                return await self.messenger.send_question(claim.prompt)
+
+        outcomes = await asyncio.gather(*(send(c) for c in claims), return_exceptions=True)
+        delivered = [(c, o) for c, o in zip(claims, outcomes, strict=True) if isinstance(o, str)]
+        failed = [(c, o) for c, o in zip(claims, outcomes, strict=True) if not isinstance(o, str)]
+        early: list[tuple[_Claim, str, Answer]] = []
+        async with self.database.transaction() as session:
+            for claim, _error in failed:
+                await interviews.release_prompt(
+                    session,
+                    interview_id=claim.interview.id,
+                    key=claim.question.key,
+                    previous=claim.interview.prompted_key,
+                )
+            for claim, ts in delivered:
+                await interviews.lock_interview(session, interview_id=claim.interview.id)
+                await interviews.set_prompt_ts(
+                    session, interview_id=claim.interview.id, key=claim.question.key, ts=ts
+                )
+                answers = await interviews.list_answers_of_interview(
+                    session, interview_id=claim.interview.id
+                )
+                answer = answers.get(claim.question.key)
+                if answer is not None and is_done(claim.question, answer):
+                    early.append((claim, ts, answer))
+        for claim, ts, answer in early:
+            # answered before we knew where the question was
+            await self.messenger.close_question(
+                claim.prompt, ts=ts, answer=describe_parts(claim.question, answer)
+            )
+        if failed:
+            error = failed[0][1]
+            if len(claims) > 1:
+                logger.warning("%d of %d questions could not be sent", len(failed), len(claims))
+            raise error
+        return len(delivered)
+
+    async def _claim(
+        self,
+        session: Transaction,
+        user_id: str,
+        team_id: str,
+        handovers: dict[tuple[int, str], Handover | None],
+    ) -> _Claim | None:
+        """Claim the question ``user_id`` is due; None when nothing is due or it was sent
+        or claimed already."""
+        current = await current_interview(session, team_id, user_id, None)
+        if current is None or current.paused:
+            return None
+        workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
+        assert workshop is not None
+        answers = await interviews.list_answers_of_interview(session, interview_id=current.id)
+        question = interview_progress(self.bank, workshop, current.role_key, answers).next
+        if question is None or not await interviews.claim_prompt(
+            session, interview_id=current.id, key=question.key
+        ):
+            return None
+        prompt = await self.prompt(session, workshop, current, question, answers, handovers)
+        return _Claim(interview=current, question=question, prompt=prompt)
 
     async def ask_again(self, interview: Interview, *, team_id: str) -> None:
         """Send the person's current question again (after a reminder)."""

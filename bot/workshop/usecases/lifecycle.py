@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.workshop.core.model import Team
 from bot.workshop.ports import Notice, NoticeKind
 from bot.workshop.usecases.ask_next import advance_workshop
 from bot.workshop.usecases.moving_on import WorkshopMover
@@ -13,12 +14,20 @@ logger = logging.getLogger(__name__)
 
 
 class Lifecycle(WorkshopMover):
-    async def app_removed(self, *, team_id: str) -> int:
+    async def app_removed(self, team: Team, *, enterprise_wide: bool = False) -> int:
         """The app was uninstalled or its tokens revoked: every running workshop of the
-        team stops, with all its reminders and deadlines. Nothing is deleted."""
+        team (of its whole Enterprise Grid org when it was installed org-wide) stops, with
+        all its reminders and deadlines. Nothing is deleted."""
         now = self.clock.now()
+        team_id = team.team_id
         async with self.database.transaction() as session:
-            running = await workshops.list_collecting_workshops(session, team_id=team_id)
+            if enterprise_wide and team.enterprise_id:
+                team_id = team.enterprise_id
+                running = await workshops.list_collecting_workshops(
+                    session, enterprise_id=team.enterprise_id
+                )
+            else:
+                running = await workshops.list_collecting_workshops(session, team_id=team.team_id)
             for workshop in running:
                 await workshops.cancel_workshop(session, workshop_id=workshop.id, now=now)
                 await interviews.skip_unfinished(session, workshop_id=workshop.id, now=now)

@@ -42,6 +42,7 @@ from bot.workshop.ports import (
     ReminderNotice,
     ReminderNoticeKind,
     UseCase,
+    acting_for,
 )
 from bot.workshop.usecases.ask_next import QuestionSender
 from bot.workshop.usecases.deadlines import Deadlines
@@ -100,10 +101,14 @@ class Reminders(UseCase):
 
     async def _run(self, job: Job, now: datetime) -> int:
         try:
-            person = await self.directory.person(job.user_id)
-            if job.kind is JobKind.NUDGE:
-                return int(await self._nudge(job, person, now))
-            return int(await self.deadlines.run(job, person, now))
+            async with self.database.transaction() as session:
+                workshop = await workshops.get_workshop(session, workshop_id=job.workshop_id)
+            # whatever the job says in Slack, it says in the workshop's own workspace
+            with acting_for(workshop.team if workshop is not None else None):
+                person = await self.directory.person(job.user_id)
+                if job.kind is JobKind.NUDGE:
+                    return int(await self._nudge(job, person, now))
+                return int(await self.deadlines.run(job, person, now))
         except Exception:
             logger.exception("%s job %d failed; it is tried again later", job.kind, job.id)
             async with self.database.transaction() as session:

@@ -6,13 +6,23 @@ One unit of work creates the workshop and its interviews; Slack is told after th
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from bot.workshop.core.analysis.quotes import roles_quoted_anonymously
 from bot.workshop.core.errors import BotNotInChannel, WorkshopAlreadyActive, WorkshopError
 from bot.workshop.core.interview import interviews_to_start
 from bot.workshop.core.planning import StartRequest, find_problems, plan_workshop
 from bot.workshop.ports import Dependencies, Notice, NoticeKind, UseCase
 from bot.workshop.usecases.ask_next import QuestionSender
+from bot.workshop.usecases.people import RememberedDirectory
 from storage import interviews, workshops
+
+logger = logging.getLogger(__name__)
+
+# From this many people starting at once, their time zones come from one listing of the
+# workspace (a page of 200 a call) instead of a lookup each.
+LEARN_IN_BULK_FROM = 20
 
 
 class WorkshopStarter(UseCase):
@@ -63,7 +73,13 @@ class WorkshopStarter(UseCase):
         ts = await self.messenger.announce_workshop(workshop, people)
         async with self.database.transaction() as session:
             await workshops.set_announcement_ts(session, workshop_id=workshop.id, ts=ts)
-        await self.asking.prompt_users([i.user_id for i in starting], team_id=workshop.team_id)
+        learning = asyncio.create_task(
+            self._learn_people([workshop.facilitator_id, *(i.user_id for i in starting)])
+        )
+        try:
+            await self.asking.prompt_users([i.user_id for i in starting], team_id=workshop.team_id)
+        finally:
+            await learning
         lone = roles_quoted_anonymously(created, named=workshop.details.named)
         return Notice(
             kind=NoticeKind.WORKSHOP_STARTED,
@@ -76,3 +92,16 @@ class WorkshopStarter(UseCase):
                 "lone_roles": ", ".join(r.name for r in workshop.role_order() if r.key in lone),
             },
         )
+
+    async def _learn_people(self, user_ids: list[str]) -> None:
+        """Many people starting at once: learn their time zones from one listing of the
+        workspace while their questions go out, rather than one lookup a person when
+        their reminders are planned. Fewer are looked up one by one, when needed."""
+        if len(set(user_ids)) < LEARN_IN_BULK_FROM or not isinstance(
+            self.directory, RememberedDirectory
+        ):
+            return
+        try:
+            await self.directory.learn(user_ids)
+        except Exception:
+            logger.exception("could not list the workspace; people are looked up one by one")
