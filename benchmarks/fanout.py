@@ -8,7 +8,8 @@ HTTP, once with Slack-like rate limits and once without. Beside each figure:
   burst of 60, then 10 a second (bot/sandbox/ratelimit.py), and the start posts one
   message in the channel besides the DMs;
 - without limits, a reference client measured in the same run against the same sandbox:
-  slack_sdk's AsyncWebClient posting as many DMs, 16 at a time.
+  slack_sdk's AsyncWebClient posting the same DMs (each person's first question, text
+  and blocks as p2p sent it, so the sandbox checks the same Block Kit), 16 at a time.
 
     python benchmarks/fanout.py [--sizes 10,100,500]
 
@@ -80,13 +81,18 @@ def first_dms_out(sandbox: Sandbox, people: list[str]) -> bool:
 
 
 async def reference_client(sandbox: Sandbox, people: list[str]) -> float:
-    """slack_sdk's own client posting one DM to each of ``people``, 16 at a time."""
+    """slack_sdk's own client posting each of ``people`` the first DM p2p sent them,
+    16 at a time."""
     client = AsyncWebClient(token=BOT_TOKEN, base_url=sandbox.api_url)
     slots = asyncio.Semaphore(REFERENCE_IN_FLIGHT)
+    first = {p: sandbox.dm_messages(p)[0] for p in people}
 
     async def post(user_id: str) -> None:
+        message = first[user_id]
         async with slots:
-            await client.chat_postMessage(channel=user_id, text="Hello from the reference")
+            await client.chat_postMessage(
+                channel=user_id, text=message.text, blocks=message.blocks or None
+            )
 
     began = time.monotonic()
     await asyncio.gather(*(post(p) for p in people))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 
 from bot.workshop.core.model import Answer, Assignment, Interview, InterviewStatus, WorkshopStatus
 from bot.workshop.core.transaction import Transaction
@@ -89,6 +90,22 @@ async def lock_interview(session: Transaction, *, interview_id: int) -> Intervie
         .execution_options(populate_existing=True)
     )
     return _to_interview(row) if row is not None else None
+
+
+async def lock_interviews(session: Transaction, *, interview_ids: Sequence[int]) -> list[Interview]:
+    """``lock_interview`` for many at once, in id order (so that two transactions that lock
+    overlapping sets wait for each other rather than deadlock)."""
+    if not interview_ids:
+        return []
+    sql = sql_session(session)
+    rows = await sql.scalars(
+        select(InterviewRow)
+        .where(InterviewRow.id.in_(interview_ids))
+        .order_by(InterviewRow.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return [_to_interview(row) for row in rows]
 
 
 async def list_active_interviews_of_user(
@@ -219,11 +236,21 @@ async def release_prompt(
 
 
 async def set_prompt_ts(session: Transaction, *, interview_id: int, key: str, ts: str) -> None:
+    await set_prompt_tss(session, sent=[(interview_id, key, ts)])
+
+
+async def set_prompt_tss(session: Transaction, *, sent: Sequence[tuple[int, str, str]]) -> None:
+    """Where each question went: (interview id, question key, message ts), in one
+    statement executed for each, unless the interview has since claimed another."""
+    if not sent:
+        return
+    table = cast(Table, InterviewRow.__table__)
     sql = sql_session(session)
     await sql.execute(
-        update(InterviewRow)
-        .where(InterviewRow.id == interview_id, InterviewRow.prompted_key == key)
-        .values(prompt_ts=ts)
+        update(table)
+        .where(table.c.id == bindparam("sent_id"), table.c.prompted_key == bindparam("sent_key"))
+        .values(prompt_ts=bindparam("sent_ts")),
+        [{"sent_id": i, "sent_key": key, "sent_ts": ts} for i, key, ts in sent],
     )
 
 
@@ -302,11 +329,25 @@ async def list_answers(session: Transaction, *, workshop_id: int) -> list[Answer
 async def list_answers_of_interview(
     session: Transaction, *, interview_id: int
 ) -> dict[str, Answer]:
+    found = await list_answers_of_interviews(session, interview_ids=[interview_id])
+    return found.get(interview_id, {})
+
+
+async def list_answers_of_interviews(
+    session: Transaction, *, interview_ids: Sequence[int]
+) -> dict[int, dict[str, Answer]]:
+    """Each interview's answers by question key, in one query; an interview without
+    answers is left out."""
+    if not interview_ids:
+        return {}
     sql = sql_session(session)
     rows = await sql.scalars(
-        select(AnswerRow).where(AnswerRow.interview_id == interview_id).order_by(AnswerRow.id)
+        select(AnswerRow).where(AnswerRow.interview_id.in_(interview_ids)).order_by(AnswerRow.id)
     )
-    return {row.question_key: _to_answer(row) for row in rows}
+    found: dict[int, dict[str, Answer]] = {}
+    for row in rows:
+        found.setdefault(row.interview_id, {})[row.question_key] = _to_answer(row)
+    return found
 
 
 async def replace_answer(session: Transaction, *, answer: Answer) -> bool:

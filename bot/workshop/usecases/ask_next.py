@@ -168,10 +168,11 @@ class QuestionSender(UseCase):
 
     async def _prompt_group(self, user_ids: Sequence[str], *, team_id: str) -> int:
         handovers: dict[tuple[int, str], Handover | None] = {}
+        read: dict[int, Workshop] = {}
         claims: list[_Claim] = []
         async with self.database.transaction() as session:
             for user_id in user_ids:
-                claim = await self._claim(session, user_id, team_id, handovers)
+                claim = await self._claim(session, user_id, team_id, handovers, read)
                 if claim is not None:
                     claims.append(claim)
         if not claims:
@@ -194,15 +195,14 @@ class QuestionSender(UseCase):
                     key=claim.question.key,
                     previous=claim.interview.prompted_key,
                 )
+            ids = [claim.interview.id for claim, _ in delivered]
+            await interviews.lock_interviews(session, interview_ids=ids)
+            await interviews.set_prompt_tss(
+                session, sent=[(c.interview.id, c.question.key, ts) for c, ts in delivered]
+            )
+            answered = await interviews.list_answers_of_interviews(session, interview_ids=ids)
             for claim, ts in delivered:
-                await interviews.lock_interview(session, interview_id=claim.interview.id)
-                await interviews.set_prompt_ts(
-                    session, interview_id=claim.interview.id, key=claim.question.key, ts=ts
-                )
-                answers = await interviews.list_answers_of_interview(
-                    session, interview_id=claim.interview.id
-                )
-                answer = answers.get(claim.question.key)
+                answer = answered.get(claim.interview.id, {}).get(claim.question.key)
                 if answer is not None and is_done(claim.question, answer):
                     early.append((claim, ts, answer))
         for claim, ts, answer in early:
@@ -223,14 +223,18 @@ class QuestionSender(UseCase):
         user_id: str,
         team_id: str,
         handovers: dict[tuple[int, str], Handover | None],
+        read: dict[int, Workshop],
     ) -> _Claim | None:
         """Claim the question ``user_id`` is due; None when nothing is due or it was sent
-        or claimed already."""
+        or claimed already. ``read`` keeps the workshops read in this unit of work."""
         current = await current_interview(session, team_id, user_id, None)
         if current is None or current.paused:
             return None
-        workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
-        assert workshop is not None
+        workshop = read.get(current.workshop_id)
+        if workshop is None:
+            workshop = await workshops.get_workshop(session, workshop_id=current.workshop_id)
+            assert workshop is not None
+            read[workshop.id] = workshop
         answers = await interviews.list_answers_of_interview(session, interview_id=current.id)
         question = interview_progress(self.bank, workshop, current.role_key, answers).next
         if question is None or not await interviews.claim_prompt(
