@@ -27,14 +27,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import SecretStr
-
 # the reference is slack_sdk itself, beside p2p
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: TID251
 
-from bot.app import EVENTS_PATH, build_p2p, start_http
+from bot.cli.demo import serving_the_sandbox
 from bot.sandbox import Sandbox, SandboxSettings
-from bot.settings import Settings
 
 SIGNING_SECRET = "fanout-signing-secret"
 BOT_TOKEN = "xoxb-fanout"
@@ -105,19 +102,8 @@ async def measure(people: int, limits: str) -> Run:
             SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits=limits)
         )
         await sandbox.start()
-        settings = Settings(
-            _env_file=None,
-            slack_bot_token=SecretStr(BOT_TOKEN),
-            slack_signing_secret=SecretStr(SIGNING_SECRET),
-            slack_api_url=sandbox.api_url,
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'p2p.db'}",
-        )
-        p2p = build_p2p(settings)
-        runner = None
-        try:
-            await p2p.database.migrate()
-            runner = await start_http(p2p, host="127.0.0.1", port=0)
-            sandbox.request_url = f"http://127.0.0.1:{runner.addresses[0][1]}{EVENTS_PATH}"
+        database_url = f"sqlite+aiosqlite:///{Path(folder) / 'p2p.db'}"
+        async with serving_the_sandbox(sandbox, database_url):
             facilitator = sandbox.add_user("facilitator", real_name="Facilitator", tz="UTC")
             names = [f"person{n:03d}" for n in range(people)]
             ids = [sandbox.add_user(name, real_name=name.title(), tz="UTC") for name in names]
@@ -132,11 +118,6 @@ async def measure(people: int, limits: str) -> Run:
             posts = [c for c in sandbox.calls[calls_before:] if c.method == "chat.postMessage"]
             reference = await reference_client(sandbox, ids) if limits == "off" else None
             await sandbox.settle(quiet=0.2, timeout=60)
-        finally:
-            if runner is not None:
-                await runner.cleanup()
-            await p2p.close()
-            await sandbox.stop()
     return Run(
         people=people,
         limits=limits,

@@ -22,9 +22,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
-from bot.app import EVENTS_PATH, build_p2p, start_http
 from bot.cli.demo import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -32,9 +31,9 @@ from bot.cli.demo import (
     DemoTeam,
     ScriptedParticipant,
     _question_key,
+    serving_the_sandbox,
 )
 from bot.sandbox import Message, Sandbox, SandboxSettings
-from bot.settings import Settings
 from bot.slack.blocks.messages import QuickAnswer
 from bot.slack.ids import ActionId, BlockId
 from bot.workshop.core.analysis.metrics import analyse_path
@@ -228,19 +227,8 @@ async def measure_team(team: BenchmarkTeam) -> TeamBurden:
             SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, rate_limits="off")
         )
         await sandbox.start()
-        settings = Settings(
-            _env_file=None,
-            slack_bot_token=SecretStr(BOT_TOKEN),
-            slack_signing_secret=SecretStr(SIGNING_SECRET),
-            slack_api_url=sandbox.api_url,
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'p2p.db'}",
-        )
-        p2p = build_p2p(settings)
-        runner = None
-        try:
-            await p2p.database.migrate()
-            runner = await start_http(p2p, host="127.0.0.1", port=0)
-            sandbox.request_url = f"http://127.0.0.1:{runner.addresses[0][1]}{EVENTS_PATH}"
+        database_url = f"sqlite+aiosqlite:///{Path(folder) / 'p2p.db'}"
+        async with serving_the_sandbox(sandbox, database_url) as p2p:
             participants = await _start_workshop(sandbox, team.script)
             await _answer_until_done(sandbox, participants, picks=team.picks_quick_answers)
             await sandbox.settle()
@@ -248,11 +236,6 @@ async def measure_team(team: BenchmarkTeam) -> TeamBurden:
             analysis = await _analysis_of_finished_workshop(p2p.database, bank, participants)
             probes = followup_keys(bank)
             people = tuple(_observed_burden(sandbox, p, probes) for p in participants)
-        finally:
-            if runner is not None:
-                await runner.cleanup()
-            await p2p.close()
-            await sandbox.stop()
     return TeamBurden(
         name=team.name,
         title=team.script.title,

@@ -11,7 +11,7 @@ import contextlib
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,32 @@ def _question_key(message: Any) -> str | None:
     return None
 
 
+@contextlib.asynccontextmanager
+async def serving_the_sandbox(sandbox: Sandbox, database_url: str) -> AsyncIterator[P2P]:
+    """The real app for ``sandbox`` (started already) on ``database_url``: migrated, and
+    taking the sandbox's deliveries over loopback HTTP. On the way out p2p is closed and
+    the sandbox stopped."""
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr(sandbox.bot_token),
+        slack_signing_secret=SecretStr(sandbox.signing_secret),
+        slack_api_url=sandbox.api_url,
+        database_url=database_url,
+    )
+    p2p = build_p2p(settings)
+    runner = None
+    try:
+        await p2p.database.migrate()
+        runner = await start_http(p2p, host="127.0.0.1", port=0)
+        sandbox.request_url = f"http://127.0.0.1:{runner.addresses[0][1]}{EVENTS_PATH}"
+        yield p2p
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await p2p.close()
+        await sandbox.stop()
+
+
 async def run_demo(folder: Path, *, quiet: bool = False) -> int:
     started = time.monotonic()
     team = load_demo_team()
@@ -125,21 +151,8 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
     # Slack's rate limits are on, as in Slack: p2p paces itself on 429 and Retry-After.
     sandbox = Sandbox(SandboxSettings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN))
     await sandbox.start()
-    settings = Settings(
-        _env_file=None,
-        slack_bot_token=SecretStr(BOT_TOKEN),
-        slack_signing_secret=SecretStr(SIGNING_SECRET),
-        slack_api_url=sandbox.api_url,
-        database_url=f"sqlite+aiosqlite:///{database_path.resolve()}",
-    )
-    p2p = build_p2p(settings)
-    runner = None
-    try:
-        await p2p.database.migrate()
-        runner = await start_http(p2p, host="127.0.0.1", port=0)
-        port = runner.addresses[0][1]
-        sandbox.request_url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
-
+    database_url = f"sqlite+aiosqlite:///{database_path.resolve()}"
+    async with serving_the_sandbox(sandbox, database_url) as p2p:
         ids = {
             p.name: sandbox.add_user(p.name, real_name=p.real_name, tz=p.tz) for p in team.people
         }
@@ -147,7 +160,8 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
         participants = [
             ScriptedParticipant(p, ids[p.name], team.defaults) for p in team.people if p.role
         ]
-        say(f"An emulated Slack workspace is running at {sandbox.url}, p2p at port {port}.")
+        say(f"An emulated Slack workspace is running at {sandbox.url}.")
+        say(f"p2p takes its deliveries at {sandbox.request_url}.")
         say(f"#{team.channel} has {len(participants)} people playing {_role_count(team)} roles.")
         say()
         say(f"@{team.facilitator} types: /p2p {team.start_text()}")
@@ -181,11 +195,6 @@ async def run_demo(folder: Path, *, quiet: bool = False) -> int:
         say(f"Done in {time.monotonic() - started:.1f} s. The workshop is kept in {database_path}.")
         say(f"Explore it: DATABASE_URL=sqlite:///{database_path} p2p summary (or p2p export)")
         return 0
-    finally:
-        if runner is not None:
-            await runner.cleanup()
-        await p2p.close()
-        await sandbox.stop()
 
 
 async def _show_stages(sandbox: Sandbox, user_id: str, name: str, say: Say) -> None:
