@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.settings import Settings
 from bot.workshop.core.errors import WorkshopAlreadyActive, WorkshopNotFound
@@ -25,6 +26,23 @@ SQLITE_PREFIX = "sqlite+aiosqlite:///"
 
 class CommandFailed(Exception):
     """What went wrong, in one line for stderr."""
+
+
+T = TypeVar("T")
+
+
+def run_for_result(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coroutine)``, handing its result over outside the main task. When
+    asyncio.run puts the Ctrl-C handler back it formats the handler it replaces, which
+    holds the main task and so its result, into a message it then discards (Python 3.11):
+    for a summary of 1,000 people that is some 50 ms of repr."""
+    results: list[T] = []
+
+    async def main() -> None:
+        results.append(await coroutine)
+
+    asyncio.run(main())
+    return results[0]
 
 
 def add_workshop_options(
@@ -118,7 +136,7 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
         finally:
             await database.dispose()
 
-    text = render(asyncio.run(read()), ExportFormat(arguments.format))
+    text = render(run_for_result(read()), ExportFormat(arguments.format))
     if arguments.out is None:
         sys.stdout.write(text)
         return 0

@@ -4,7 +4,6 @@ or a PNG picture. Output goes to stdout (or --out); problems are one line on std
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from enum import StrEnum
@@ -13,6 +12,7 @@ from bot.cli.exchange import (
     CommandFailed,
     add_workshop_options,
     describe_not_found,
+    run_for_result,
     sqlite_file,
 )
 from bot.documents.summary import (
@@ -116,7 +116,7 @@ def _summary(arguments: argparse.Namespace, settings: Settings) -> int:
         finally:
             await database.dispose()
 
-    workshop, analysis = asyncio.run(read())
+    workshop, analysis = run_for_result(read())
     content = render_summary(workshop, analysis, output)
     if arguments.out is None:
         sys.stdout.buffer.write(content)
