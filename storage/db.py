@@ -50,13 +50,28 @@ def insert_ignoring_duplicates(
     return sqlite.insert(entity).values(**values).on_conflict_do_nothing()
 
 
+# Most work runs after Slack has had its acknowledgement, so nobody retries it: a burst
+# of deliveries waits its turn for a connection rather than failing after SQLAlchemy's
+# default 30 s (which loses the answer whose handler gave up).
+POOL_TIMEOUT_SECONDS = 600
+POOL_SIZE = 10  # connections kept open per process, and as many more in a burst
+
+
 def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_timeout=POOL_TIMEOUT_SECONDS
+        )
         _serialise_sqlite_writes(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_SIZE,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+    )
 
 
 def _ensure_sqlite_folder(url: str) -> None:
