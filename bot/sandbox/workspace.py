@@ -51,6 +51,7 @@ class Workspace:
         self.enterprise_name = enterprise_name or (enterprise_id and f"Org {enterprise_id}")
         self.users: dict[str, User] = {}
         self.conversations: dict[str, Conversation] = {}
+        self._bot_ims: dict[str, Conversation] = {}  # by the user on the other side
         self.views: dict[str, View] = {}
         self.modal_stacks: dict[str, list[str]] = {}
         self.home_views: dict[str, str] = {}
@@ -145,6 +146,8 @@ class Workspace:
             im_user=im_user,
         )
         self.conversations[conversation.id] = conversation
+        if conversation.is_im and im_user is not None:
+            self._bot_ims.setdefault(im_user, conversation)
         return conversation
 
     def user(self, user_id: str) -> User | None:
@@ -181,9 +184,7 @@ class Workspace:
 
     def existing_bot_im(self, user_id: str) -> Conversation | None:
         """The direct message conversation between the bot and a user, if it exists."""
-        return next(
-            (c for c in self.conversations.values() if c.is_im and c.im_user == user_id), None
-        )
+        return self._bot_ims.get(user_id)
 
     def bot_im(self, user_id: str) -> Conversation:
         """The direct message conversation between the bot and a user (opened if needed)."""
