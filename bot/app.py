@@ -100,9 +100,9 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         )
     else:
         workspaces = OneWorkspace(client)
-        bolt = AsyncApp(
-            client=client, signing_secret=signing_secret, logger=logging.getLogger("bot.bolt")
-        )
+        bolt_logger = logging.getLogger("bot.bolt")
+        bolt_logger.addFilter(_same_token_twice)
+        bolt = AsyncApp(client=client, signing_secret=signing_secret, logger=bolt_logger)
     services = bootstrap(
         dependencies(
             database,
@@ -123,6 +123,15 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         services=services,
         bolt=bolt,
     )
+
+
+def _same_token_twice(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and, seeing the client too,
+    warns at every start that the client's token wins: it is the same token, so the
+    warning is dropped rather than shown to every operator."""
+    from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 async def act_for_the_delivery_team(
