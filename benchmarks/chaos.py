@@ -34,10 +34,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
 import aiohttp
 from aiohttp import web
@@ -777,27 +777,27 @@ def format_report(report: ChaosReport) -> str:
         f"{plan.failed_calls:.0%} of calls, repeats {plan.redelivered:.0%} of deliveries, "
         f"reorders {plan.reordered:.0%}",
         "",
-        _line("Web API calls", report.calls),
-        _line("  failed, without effect", sum(failed.values()), kinds),
-        _line("  applied, answer lost", report.lost_responses, "Slack's fault model"),
-        _line("deliveries (events, clicks)", report.deliveries),
-        _line("  repeated", report.redelivered),
-        _line("  reordered", report.reordered),
-        _line("  met a process that was down", report.refused),
-        _line("processes killed (SIGKILL)", len(report.kills), kills),
-        _line("replies typed by the team", report.replies),
-        _line("  sent again, p2p silent", report.replies_again),
-        _line("interviews finished", report.interviews_done, f"of {report.interviews}"),
-        _line("answers stored", report.answers_stored),
-        _line("answers lost", report.answers_lost),
-        _line("answers stored twice", report.answers_twice),
-        _line("questions sent twice", report.questions_twice),
-        _line("  after a lost answer", report.questions_twice_slack, "Slack's fault model"),
-        _line("nudges sent", report.nudges),
-        _line("nudges sent twice", report.nudges_twice),
-        _line("  after a lost answer", report.nudges_twice_slack, "Slack's fault model"),
-        _line("summaries posted", report.summaries),
-        _line("  again after a lost answer", report.summaries_slack, "Slack's fault model"),
+        report_line("Web API calls", report.calls),
+        report_line("  failed, without effect", sum(failed.values()), kinds),
+        report_line("  applied, answer lost", report.lost_responses, "Slack's fault model"),
+        report_line("deliveries (events, clicks)", report.deliveries),
+        report_line("  repeated", report.redelivered),
+        report_line("  reordered", report.reordered),
+        report_line("  met a process that was down", report.refused),
+        report_line("processes killed (SIGKILL)", len(report.kills), kills),
+        report_line("replies typed by the team", report.replies),
+        report_line("  sent again, p2p silent", report.replies_again),
+        report_line("interviews finished", report.interviews_done, f"of {report.interviews}"),
+        report_line("answers stored", report.answers_stored),
+        report_line("answers lost", report.answers_lost),
+        report_line("answers stored twice", report.answers_twice),
+        report_line("questions sent twice", report.questions_twice),
+        report_line("  after a lost answer", report.questions_twice_slack, "Slack's fault model"),
+        report_line("nudges sent", report.nudges),
+        report_line("nudges sent twice", report.nudges_twice),
+        report_line("  after a lost answer", report.nudges_twice_slack, "Slack's fault model"),
+        report_line("summaries posted", report.summaries),
+        report_line("  again after a lost answer", report.summaries_slack, "Slack's fault model"),
         "",
     ]
     lines += [f"  {problem}" for problem in report.problems]
@@ -811,7 +811,7 @@ def format_report(report: ChaosReport) -> str:
     return "\n".join(lines)
 
 
-def _line(label: str, value: int, note: str = "") -> str:
+def report_line(label: str, value: int, note: str = "") -> str:
     return f"{label:<32} {value:>6,}" + (f"  ({note})" if note else "")
 
 
@@ -842,17 +842,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         if value is not None and name not in ("short", "logs")
     }
     plan = ChaosPlan.short(**changes) if arguments.short else replace(ChaosPlan(), **changes)
+    return run_and_report(
+        "chaos", lambda folder: run_chaos(plan, folder), arguments.logs, format_report
+    )
+
+
+class Outcome(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+
+Report = TypeVar("Report", bound=Outcome)
+
+
+def run_and_report(
+    name: str,
+    run: Callable[[Path], Coroutine[Any, Any, Report]],
+    logs: Path | None,
+    show: Callable[[Report], str],
+) -> int:
+    """Run a benchmark with its processes logging into ``logs`` (or a folder thrown away
+    after), print its report, and give the exit status: 0 when the report is ok."""
     try:
-        if arguments.logs is not None:
-            arguments.logs.mkdir(parents=True, exist_ok=True)
-            report = asyncio.run(run_chaos(plan, arguments.logs))
+        if logs is not None:
+            logs.mkdir(parents=True, exist_ok=True)
+            report = asyncio.run(run(logs))
         else:
-            with tempfile.TemporaryDirectory(prefix="p2p-chaos-") as folder:
-                report = asyncio.run(run_chaos(plan, Path(folder)))
+            with tempfile.TemporaryDirectory(prefix=f"p2p-{name}-") as folder:
+                report = asyncio.run(run(Path(folder)))
     except ChaosAborted as problem:
-        print(f"chaos: {problem}", file=sys.stderr)
+        print(f"{name}: {problem}", file=sys.stderr)
         return 1
-    print(format_report(report), flush=True)
+    print(show(report), flush=True)
     return 0 if report.ok else 1
 
 

@@ -38,7 +38,6 @@ import contextlib
 import math
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -59,11 +58,12 @@ from benchmarks.chaos import (  # noqa: E402
     Person,
     RoundRobin,
     ServeProcess,
-    _line,
     count_sent_twice,
     count_summaries,
     posted_to,
     prepare_database,
+    report_line,
+    run_and_report,
     serve_environment,
 )
 from bot.cli.demo import DemoTeam, ScriptedParticipant, load_demo_team  # noqa: E402
@@ -432,25 +432,25 @@ def format_report(report: SoakReport) -> str:
         f"{plan.processes} p2p serve process(es) on {backend}; rate limits {plan.rate_limits}, "
         f"seed {plan.seed}",
         "",
-        _line("workshops started", report.workshops_started, f"of {plan.workshops}"),
-        _line("workshops finished", report.workshops_finished, "one summary posted"),
-        _line("  summaries not one", sum(shown.values()), other),
-        _line("interviews finished", report.interviews_done, f"of {report.interviews}"),
-        _line("replies sent", report.replies),
-        _line("  sent again, p2p silent", report.replies_again),
-        _line("answers stored", report.answers_stored),
-        _line("answers lost", report.answers_lost),
-        _line("answers stored twice", report.answers_twice),
-        _line("questions sent twice", report.questions_twice),
-        _line("nudges sent", report.nudges),
-        _line("failed requests", report.failed),
-        _line(
+        report_line("workshops started", report.workshops_started, f"of {plan.workshops}"),
+        report_line("workshops finished", report.workshops_finished, "one summary posted"),
+        report_line("  summaries not one", sum(shown.values()), other),
+        report_line("interviews finished", report.interviews_done, f"of {report.interviews}"),
+        report_line("replies sent", report.replies),
+        report_line("  sent again, p2p silent", report.replies_again),
+        report_line("answers stored", report.answers_stored),
+        report_line("answers lost", report.answers_lost),
+        report_line("answers stored twice", report.answers_twice),
+        report_line("questions sent twice", report.questions_twice),
+        report_line("nudges sent", report.nudges),
+        report_line("failed requests", report.failed),
+        report_line(
             "  deliveries not acked in time", sum(report.deliveries_failed.values()), _kinds(report)
         ),
-        _line(
+        report_line(
             "  Web API calls ok:false", sum(report.calls_failed.values()), f"of {report.calls:,}"
         ),
-        _line("  Web API calls ratelimited", report.calls_paced, "p2p waits; not counted"),
+        report_line("  Web API calls ratelimited", report.calls_paced, "p2p waits; not counted"),
         "",
         f"{'ack latency (ms)':<32} {'count':>6} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}",
     ]
@@ -511,18 +511,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     changes = {k: v for k, v in vars(arguments).items() if v is not None and k != "logs"}
     plan = SoakPlan(**changes)
-    try:
-        if arguments.logs is not None:
-            arguments.logs.mkdir(parents=True, exist_ok=True)
-            report = asyncio.run(run_soak(plan, arguments.logs))
-        else:
-            with tempfile.TemporaryDirectory(prefix="p2p-soak-") as folder:
-                report = asyncio.run(run_soak(plan, Path(folder)))
-    except ChaosAborted as problem:
-        print(f"soak: {problem}", file=sys.stderr)
-        return 1
-    print(format_report(report), flush=True)
-    return 0 if report.ok else 1
+    return run_and_report(
+        "soak", lambda folder: run_soak(plan, folder), arguments.logs, format_report
+    )
 
 
 if __name__ == "__main__":
