@@ -21,9 +21,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.settings import Settings
+from bot.slack.connections import SlackConnections
 from bot.slack.directory import SlackDirectory
 from bot.slack.install import BOT_SCOPES, CALLBACKS, INSTALL_PATH, REDIRECT_PATH
 from bot.slack.listeners import register_listeners
+from bot.slack.listeners.turns import Turns
 from bot.slack.messenger import SlackMessenger
 from bot.slack.workspaces import InstalledAuthorize, InstalledWorkspaces, OneWorkspace, Workspaces
 from bot.workshop.bootstrap import Services, bootstrap, dependencies
@@ -51,15 +53,21 @@ class P2P:
     workspaces: Workspaces
     services: Services
     bolt: AsyncApp
+    connections: SlackConnections
+    turns: Turns
 
     async def close(self) -> None:
+        await self.connections.close()
         await self.database.dispose()
 
 
-def build_web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+def build_web_client(
+    settings: Settings, connections: SlackConnections, token: str | None = None
+) -> AsyncWebClient:
     """A Web API client: with the one bot token (``SLACK_BOT_TOKEN``), or with ``token``,
-    one workspace's. A 429 holds back every call of its method until Slack's Retry-After
-    (bot.slack.pacing), rather than each concurrent call finding out alone."""
+    one workspace's, over the process's kept-alive ``connections``. A 429 holds back
+    every call of its method until Slack's Retry-After (bot.slack.pacing), rather than
+    each concurrent call finding out alone."""
     from bot.slack.pacing import MethodPacing, PacedRateLimitRetryHandler, PacedWebClient
 
     if token is None and settings.slack_bot_token is not None:
@@ -69,6 +77,7 @@ def build_web_client(settings: Settings, token: str | None = None) -> AsyncWebCl
         token=token,
         base_url=settings.slack_api_url,
         pacing=pacing,
+        connections=connections,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             PacedRateLimitRetryHandler(pacing, AsyncRateLimitErrorRetryHandler(max_retry_count=10)),
@@ -79,14 +88,15 @@ def build_web_client(settings: Settings, token: str | None = None) -> AsyncWebCl
 
 def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
     database = Database(settings.database_url)
-    client = build_web_client(settings)
+    connections = SlackConnections()
+    client = build_web_client(settings, connections)
     renderer = Renderer()
     bank = load_question_bank()
     secret = settings.slack_signing_secret
     signing_secret = secret.get_secret_value() if secret else ""
     workspaces: Workspaces
     if settings.installs_in_many_workspaces:
-        installed = installed_workspaces(settings, database, client)
+        installed = installed_workspaces(settings, database, client, connections)
         workspaces = installed
         bolt = AsyncApp(
             client=client,
@@ -113,7 +123,8 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
             bank=bank,
         )
     )
-    bolt.middleware(act_for_the_delivery_team)
+    turns = Turns()
+    bolt.middleware(for_each_delivery(turns))
     register_listeners(bolt, services, renderer, workspaces)
     return P2P(
         settings=settings,
@@ -122,6 +133,8 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         workspaces=workspaces,
         services=services,
         bolt=bolt,
+        connections=connections,
+        turns=turns,
     )
 
 
@@ -134,19 +147,27 @@ def _same_token_twice(record: logging.LogRecord) -> bool:
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-async def act_for_the_delivery_team(
-    context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-) -> None:
-    """Whatever a delivery leads to, p2p does in the workspace it came from (the token of
-    that workspace), the listeners' background work included. Bolt runs its middleware one
-    after another, not nested, so the workspace is set for the rest of the delivery's own
-    task (each delivery is handled in a task of its own)."""
-    act_for(Team(team_id=context.team_id or "", enterprise_id=context.enterprise_id))
-    await next()
+def for_each_delivery(turns: Turns) -> Callable[..., Awaitable[None]]:
+    """The one Bolt middleware (each costs every delivery some time before its ack).
+
+    Whatever a delivery leads to, p2p does in the workspace it came from (the token of
+    that workspace), the listeners' background work included, and in ``turns`` with the
+    work of other deliveries (listeners/turns.py). Bolt runs its middleware one after
+    another, not nested, so both hold for the rest of the delivery's own task (each
+    delivery is handled in a task of its own)."""
+
+    async def set_up_the_delivery(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        act_for(Team(team_id=context.team_id or "", enterprise_id=context.enterprise_id))
+        turns.give_to_this_delivery()
+        await next()
+
+    return set_up_the_delivery
 
 
 def installed_workspaces(
-    settings: Settings, database: Database, client: AsyncWebClient
+    settings: Settings, database: Database, client: AsyncWebClient, connections: SlackConnections
 ) -> InstalledWorkspaces:
     """Installed in many workspaces: tokens from slack_sdk's installation store on p2p's
     database, refreshed through ``client`` (which has no token of its own)."""
@@ -163,7 +184,7 @@ def installed_workspaces(
             client_secret=settings.slack_client_secret.get_secret_value(),
             client=client,
         ),
-        make_client=lambda token, _team: build_web_client(settings, token),
+        make_client=lambda token, _team: build_web_client(settings, connections, token),
         refresh_minutes=settings.slack_token_refresh_minutes,
     )
 
@@ -245,7 +266,9 @@ def build_web_app(p2p: P2P, *, slack_events: bool = True) -> web.Application:
         if has_unreadable_timestamp(request):
             return web.json_response({"error": "invalid request"}, status=401)
         bolt_request = await to_bolt_request(request)
-        return await to_aiohttp_response(await p2p.bolt.async_dispatch(bolt_request))
+        with p2p.turns.acknowledging():
+            response = await p2p.bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(response)
 
     async def handle_install(request: web.Request) -> web.Response:
         flow = p2p.bolt.oauth_flow

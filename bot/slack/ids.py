@@ -1,5 +1,6 @@
 """Every Slack id the app uses, shared by the block builders and the listeners."""
 
+import re
 from enum import StrEnum
 
 
@@ -61,6 +62,13 @@ class ActionId(StrEnum):
     def pattern(self) -> str:
         """A regular expression matching the id with or without its number."""
         return rf"^{self.value}(:\d+)?$"
+
+
+def any_action(*ids: ActionId) -> re.Pattern[str]:
+    """One listener's constraint for several action ids, each with or without its number.
+    Bolt tries its listeners in turn, each at some cost to every delivery: one listener
+    for buttons handled alike is cheaper than one listener per button."""
+    return re.compile(rf"^(?:{'|'.join(re.escape(i.value) for i in ids)})(:\d+)?$")
 
 
 class CallbackId(StrEnum):

@@ -23,6 +23,8 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.slack.connections import SlackConnections
+
 # Retry-After is missing from a 429 only when something is wrong at Slack; wait this long.
 DEFAULT_RETRY_AFTER = 1.0
 
@@ -115,13 +117,23 @@ class PacedRateLimitRetryHandler(AsyncRetryHandler):
 
 class PacedWebClient(AsyncWebClient):
     """An AsyncWebClient whose calls wait while their method is held back (see
-    :class:`MethodPacing`), so that a call is not sent only to be turned away."""
+    :class:`MethodPacing`), so that a call is not sent only to be turned away; with
+    ``connections``, its calls go over that shared pool of kept-alive connections."""
 
-    def __init__(self, *args: Any, pacing: MethodPacing, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pacing: MethodPacing,
+        connections: SlackConnections | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.pacing = pacing
+        self.connections = connections
 
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         await self.pacing.wait(api_method)
+        if self.connections is not None:
+            self.session = self.connections.session()
         response: AsyncSlackResponse = await super().api_call(api_method, **kwargs)
         return response

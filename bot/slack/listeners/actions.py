@@ -3,7 +3,6 @@ question to a colleague, and reviewing answers."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -18,7 +17,7 @@ from bot.slack.blocks.answer_forms import (
 )
 from bot.slack.blocks.messages import QuickAnswer
 from bot.slack.blocks.summary import build_stage_note_view, build_stage_view
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, any_action
 from bot.slack.listeners.errors import describe_error, reporting_errors
 from bot.slack.payloads import BlockAction
 from bot.workshop.bootstrap import Services
@@ -32,8 +31,7 @@ from bot.workshop.usecases.summarise import SummaryDesk
 def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     interviewer, revisions = services.answers, services.revisions
 
-    @app.action(re.compile(ActionId.QUICK_ANSWER.pattern))
-    @app.action(re.compile(ActionId.QUICK_ANSWER_PICK.pattern))
+    @app.action(any_action(ActionId.QUICK_ANSWER, ActionId.QUICK_ANSWER_PICK))
     async def handle_quick_answer(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
@@ -42,9 +40,9 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
         async with reporting_errors(click, client=client, renderer=renderer):
             await record_quick_answer(interviewer, click)
 
-    @app.action(ActionId.ANSWER_IN_FORM)
-    @app.action(ActionId.ASK_SOMEONE)
-    @app.action(ActionId.ANSWER_FOR_COLLEAGUE)
+    @app.action(
+        any_action(ActionId.ANSWER_IN_FORM, ActionId.ASK_SOMEONE, ActionId.ANSWER_FOR_COLLEAGUE)
+    )
     async def handle_question_form(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:

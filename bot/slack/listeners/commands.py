@@ -24,7 +24,7 @@ from bot.slack.blocks.messages import (
 )
 from bot.slack.blocks.setup_form import SetupState, build_setup_form, build_start_refused
 from bot.slack.command_text import parse_command, parse_person, parse_start_arguments
-from bot.slack.ids import ActionId, Command, Subcommand
+from bot.slack.ids import ActionId, Command, Subcommand, any_action
 from bot.slack.listeners.errors import describe_error, reporting_errors
 from bot.slack.payloads import BlockAction, OpenedView, SlashCommand
 from bot.workshop.bootstrap import Services
@@ -70,9 +70,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
             if reply is not None:
                 await respond(response_type="ephemeral", **reply.as_kwargs())
 
-    @app.action(ActionId.CONFIRM_CANCEL)
-    @app.action(ActionId.CONFIRM_FORGET)
-    @app.action(ActionId.NEVER_MIND)
+    @app.action(any_action(ActionId.CONFIRM_CANCEL, ActionId.CONFIRM_FORGET, ActionId.NEVER_MIND))
     async def handle_confirmation(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:

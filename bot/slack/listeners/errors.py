@@ -19,6 +19,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
+from bot.slack.listeners.turns import delivery_turn
 from bot.slack.payloads import Delivery
 from bot.workshop.core.errors import WorkshopError
 
@@ -70,20 +71,24 @@ async def reporting_errors(
     renderer: Renderer,
     respond: AsyncRespond | None = None,
 ) -> AsyncIterator[None]:
-    """Around the work a listener does after ``ack()``: errors are reported, not raised."""
-    try:
-        yield
-    except Exception as error:
-        await report_error(error, delivery, client=client, renderer=renderer, respond=respond)
+    """Around the work a listener does after ``ack()``, in the delivery's turn (turns.py):
+    errors are reported, not raised."""
+    async with delivery_turn():
+        try:
+            yield
+        except Exception as error:
+            await report_error(error, delivery, client=client, renderer=renderer, respond=respond)
 
 
 @asynccontextmanager
 async def logging_errors(what: str, delivery: Delivery) -> AsyncIterator[None]:
-    """Around the work on an event nobody is waiting on: errors are logged, not raised."""
-    try:
-        yield
-    except Exception:
-        logger.exception("could not %s (team %s)", what, delivery.team_id)
+    """Around the work on an event nobody is waiting on, in the delivery's turn
+    (turns.py): errors are logged, not raised."""
+    async with delivery_turn():
+        try:
+            yield
+        except Exception:
+            logger.exception("could not %s (team %s)", what, delivery.team_id)
 
 
 def register(app: AsyncApp, renderer: Renderer) -> None:

@@ -7,6 +7,7 @@ the lifecycle events: their errors are logged.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -23,8 +24,7 @@ from bot.workshop.usecases.lifecycle import Lifecycle
 
 
 def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle, workspaces: Workspaces) -> None:
-    @app.event("app_uninstalled")
-    @app.event("tokens_revoked")
+    @app.event(re.compile(r"^(?:app_uninstalled|tokens_revoked)$"))
     async def handle_app_removed(body: dict[str, Any]) -> None:
         removed = AppRemoved.parse(body)
         if not removed.stops_the_bot:

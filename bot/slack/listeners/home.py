@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer
 from bot.slack.blocks.home import build_home_view
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, any_action
 from bot.slack.listeners.errors import reporting_errors
 from bot.slack.payloads import BlockAction, Delivery, HomeOpened
 from bot.workshop.bootstrap import Services
@@ -25,10 +25,11 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
         async with reporting_errors(opened, client=client, renderer=renderer):
             await publish_home(client, services, renderer, opened)
 
-    @app.action(ActionId.HOME_RESUME)
-    @app.action(ActionId.HOME_REMIND)
-    @app.action(ActionId.HOME_SUMMARY)
-    @app.action(ActionId.HOME_CLOSE)
+    @app.action(
+        any_action(
+            ActionId.HOME_RESUME, ActionId.HOME_REMIND, ActionId.HOME_SUMMARY, ActionId.HOME_CLOSE
+        )
+    )
     async def handle_home_button(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
