@@ -58,6 +58,7 @@ Percentages
   A negated word ("not always") is None.
 """
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -317,6 +318,12 @@ def _duration_at(tokens: Sequence[str], index: int) -> DurationRange | None:
     return found.model_copy(update=update)
 
 
+# Reading a reply tries many runs of its words, and people give the same short answers:
+# each text is read once (the results are frozen, so they can be shared).
+READINGS_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=READINGS_KEPT)
 def parse_duration(text: str) -> DurationRange | Unknown | None:
     """The first duration in `text`; `Unknown` for "don't know"; None if there is none."""
     tokens = tokenize(text)
@@ -409,6 +416,7 @@ def _frequency(tokens: Sequence[str]) -> PercentRange | None:
     return None
 
 
+@functools.lru_cache(maxsize=READINGS_KEPT)
 def parse_percent(text: str) -> PercentRange | Unknown | None:
     """The percentage in `text`; `Unknown` for "don't know"; None if there is none."""
     tokens = tokenize(text)

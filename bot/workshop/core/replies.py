@@ -98,10 +98,27 @@ def _reading(kind: QuestionKind, words: Sequence[str]) -> dict[str, object] | No
     return None
 
 
-def _figure_at(words: Sequence[str], start: int, after_duration: bool) -> Figure | None:
+class _Readings:
+    """What each run of a reply's words reads as, worked out once per run: finding the
+    figures tries the same runs again and again (each grown a word at a time, from each
+    word), and reading one (durations.py) is the costly part."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = words
+        self._known: dict[tuple[QuestionKind, int, int], dict[str, object] | None] = {}
+
+    def __call__(self, kind: QuestionKind, start: int, end: int) -> dict[str, object] | None:
+        key = (kind, start, end)
+        if key not in self._known:
+            self._known[key] = _reading(kind, self.words[start:end])
+        return self._known[key]
+
+
+def _figure_at(readings: _Readings, start: int, after_duration: bool) -> Figure | None:
     """The figure that begins at `start`: the shortest run of words that reads as one,
     grown while more words change what it means ("2 days" → "2 days of work"), within
     its clause. None when the run would read the same without its first word."""
+    words, reading = readings.words, readings
     if after_duration and words[start].casefold() == "over":
         return None
     limit = start
@@ -110,35 +127,36 @@ def _figure_at(words: Sequence[str], start: int, after_duration: bool) -> Figure
         if _CLAUSE_END.search(words[limit - 1]):
             break
     for kind in (QuestionKind.DURATION, QuestionKind.PERCENT):
-        end = next((e for e in range(start + 1, limit + 1) if _reading(kind, words[start:e])), None)
+        end = next((e for e in range(start + 1, limit + 1) if reading(kind, start, e)), None)
         if end is None:
             continue
-        value = _reading(kind, words[start:end])
-        if end - start > 1 and _reading(kind, words[start + 1 : end]) == value:
+        value = reading(kind, start, end)
+        if end - start > 1 and reading(kind, start + 1, end) == value:
             return None  # the first word adds nothing: the figure starts later
         for longer in range(end + 1, limit + 1):
-            grown = _reading(kind, words[start:longer])
+            grown = reading(kind, start, longer)
             if grown is not None and grown != value:
                 end, value = longer, grown
         while (
             end < limit
             and _plain(words[end]) in _FILLER
-            and (_reading(kind, words[start : end + 1]) == value)
+            and (reading(kind, start, end + 1) == value)
         ):
             end += 1  # "most" → "most of the time": the same figure, said whole
         assert value is not None
         text = " ".join(words[start:end]).rstrip(",;.!?")
-        return Figure(kind, start, end, text, value)
+        return Figure(kind, start, end, text, dict(value))
     return None
 
 
 def find_figures(text: str) -> list[Figure]:
     words = text.split()
+    readings = _Readings(words)
     found: list[Figure] = []
     index = 0
     while index < len(words):
         after_duration = bool(found) and found[-1].kind is QuestionKind.DURATION
-        figure = _figure_at(words, index, after_duration)
+        figure = _figure_at(readings, index, after_duration)
         if figure is None:
             index += 1
             continue
