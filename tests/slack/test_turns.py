@@ -59,7 +59,7 @@ async def test_when_no_request_is_coming_work_runs_at_once_up_to_the_limit_in_or
 
 
 async def test_while_requests_keep_coming_one_piece_of_work_runs_and_it_never_stops() -> None:
-    turns = Turns(at_once=8, quiet_seconds=0.02)
+    turns = Turns(at_once=8, while_busy=1, quiet_seconds=0.02)
     work = Work(turns)
     with turns.acknowledging():
         for number in range(3):
@@ -80,7 +80,7 @@ async def test_while_requests_keep_coming_one_piece_of_work_runs_and_it_never_st
 
 
 async def test_a_request_during_the_quiet_time_holds_the_work_back_again() -> None:
-    turns = Turns(at_once=8, quiet_seconds=0.05)
+    turns = Turns(at_once=8, while_busy=1, quiet_seconds=0.05)
     work = Work(turns)
     work.add(0)
     await settle()
@@ -96,6 +96,22 @@ async def test_a_request_during_the_quiet_time_holds_the_work_back_again() -> No
     assert work.started == [0, 1]
     for number in (0, 1):
         await work.done(number)
+
+
+async def test_while_requests_keep_coming_at_most_while_busy_run() -> None:
+    turns = Turns(at_once=8, while_busy=2, quiet_seconds=60)
+    work = Work(turns)
+    with turns.acknowledging():
+        pass  # a request moments ago: they keep coming for the next minute
+    for number in range(4):
+        work.add(number)
+    await settle()
+    assert work.started == [0, 1]
+    await work.done(0)
+    assert work.started == [0, 1, 2]
+    for number in (1, 2, 3):
+        await work.done(number)
+    assert work.started == [0, 1, 2, 3]
 
 
 async def test_a_cancelled_wait_gives_up_its_place() -> None:
@@ -140,3 +156,21 @@ async def test_a_delivery_takes_one_turn_however_deep_its_work_goes() -> None:
 async def test_work_outside_a_delivery_takes_no_turn() -> None:
     async with delivery_turn():
         pass  # no Turns given to this task: nothing to wait for
+
+
+async def test_urgent_work_does_not_wait_for_a_turn() -> None:
+    turns = Turns(at_once=1)
+    work = Work(turns)
+    work.add(0)
+    await settle()
+    assert turns.running == 1
+
+    async def open_a_form() -> str:
+        turns.give_to_this_delivery()
+        async with delivery_turn(urgent=True):
+            return "opened"
+
+    opened = await asyncio.wait_for(asyncio.create_task(open_a_form()), timeout=5)
+    assert opened == "opened"
+    assert turns.running == 1, "the urgent work took no turn"
+    await work.done(0)

@@ -48,7 +48,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     ) -> None:
         await ack()
         click = BlockAction.parse(body)
-        async with reporting_errors(click, client=client, renderer=renderer):
+        async with reporting_errors(click, client=client, renderer=renderer, urgent=True):
             form = await question_form(revisions, renderer, click)
             await client.views_open(trigger_id=click.trigger_id, view=form)
 
@@ -58,7 +58,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     ) -> None:
         await ack()
         click = BlockAction.parse(body)
-        async with reporting_errors(click, client=client, renderer=renderer):
+        async with reporting_errors(click, client=client, renderer=renderer, urgent=True):
             review = await revisions.review(team_id=click.team_id, user_id=click.user_id)
             await client.views_open(
                 trigger_id=click.trigger_id, view=build_review_form(review, renderer)
@@ -70,7 +70,7 @@ def register(app: AsyncApp, services: Services, renderer: Renderer) -> None:
     ) -> None:
         await ack()
         click = BlockAction.parse(body)
-        async with reporting_errors(click, client=client, renderer=renderer):
+        async with reporting_errors(click, client=client, renderer=renderer, urgent=True):
             await show_stages(services.summaries, renderer, click, client)
 
 

@@ -70,10 +70,12 @@ async def reporting_errors(
     client: AsyncWebClient,
     renderer: Renderer,
     respond: AsyncRespond | None = None,
+    urgent: bool = False,
 ) -> AsyncIterator[None]:
-    """Around the work a listener does after ``ack()``, in the delivery's turn (turns.py):
-    errors are reported, not raised."""
-    async with delivery_turn():
+    """Around the work a listener does after ``ack()``, in the delivery's turn (turns.py;
+    ``urgent`` work, which opens a form, does not wait for one): errors are reported,
+    not raised."""
+    async with delivery_turn(urgent=urgent):
         try:
             yield
         except Exception as error:

@@ -8,11 +8,12 @@ share behind all of them: past Slack's three seconds, Slack delivers again.
 
 With turns, deliveries do their work in the order they came, ``at_once`` at most; while
 requests keep coming (one was acknowledged less than ``QUIET_SECONDS`` ago), a new piece
-of work starts only if no other is running. Work waiting for its turn costs the loop
-nothing, and acknowledging never waits for a turn, so an ack waits behind the work of one
-delivery at most during a burst, and the work goes on ``at_once`` at a time as soon as
-the requests pause. Some work always runs: a steady stream of requests slows the work
-down, never stops it.
+of work starts only if fewer than ``while_busy`` (two) are running. Work waiting for its
+turn costs the loop nothing, and acknowledging never waits for a turn, so during a burst
+an ack waits behind the work of two deliveries at most, and the work goes on ``at_once``
+at a time as soon as the requests pause. Some work always runs: a steady stream of
+requests slows the work down, never stops it. Work that must reach Slack within seconds
+(a form opened with the click's trigger_id) does not wait.
 
 A Bolt middleware (bot/app.py) gives each delivery the app's turns; the listeners take one
 around their work through ``reporting_errors``/``logging_errors`` (listeners/errors.py);
@@ -29,8 +30,9 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 
 # Enough to keep the database and Slack busy while a call is on the way (a delivery's work
-# is mostly waiting for them) once requests pause; one while they keep coming.
+# is mostly waiting for them) once requests pause; fewer while they keep coming.
 AT_ONCE = 8
+WHILE_BUSY = 2
 # Requests "keep coming" until none has been acknowledged for this long.
 QUIET_SECONDS = 0.05
 
@@ -41,8 +43,15 @@ _HOLDING: ContextVar[bool] = ContextVar("p2p_holding_a_turn", default=False)
 class Turns:
     """Turns for the work of one app's deliveries (one event loop's)."""
 
-    def __init__(self, at_once: int = AT_ONCE, quiet_seconds: float = QUIET_SECONDS) -> None:
+    def __init__(
+        self,
+        at_once: int = AT_ONCE,
+        *,
+        while_busy: int = WHILE_BUSY,
+        quiet_seconds: float = QUIET_SECONDS,
+    ) -> None:
         self.at_once = at_once
+        self.while_busy = min(while_busy, at_once)
         self.quiet_seconds = quiet_seconds
         self.running = 0  # pieces of work holding a turn
         self.acknowledging_now = 0  # requests arrived and not yet acknowledged
@@ -61,7 +70,7 @@ class Turns:
     def _may_start(self) -> bool:
         if self.running >= self.at_once:
             return False
-        return self.running == 0 or not self.requests_keep_coming()
+        return self.running < self.while_busy or not self.requests_keep_coming()
 
     def _admit(self) -> None:
         """Start whoever is next in line, as many as may start now."""
@@ -125,11 +134,12 @@ class Turns:
 
 
 @asynccontextmanager
-async def delivery_turn() -> AsyncIterator[None]:
+async def delivery_turn(*, urgent: bool = False) -> AsyncIterator[None]:
     """A turn for the running delivery's work, if its app takes turns (once per task:
-    a block inside another runs in the same turn)."""
+    a block inside another runs in the same turn). ``urgent`` work does not wait: what
+    must reach Slack within seconds of the click (a form opened with its trigger_id)."""
     turns = _TURNS.get()
-    if turns is None or _HOLDING.get():
+    if turns is None or urgent or _HOLDING.get():
         yield
         return
     async with turns.turn():
