@@ -124,3 +124,13 @@ async def test_status_shows_each_person_and_role(harness: Harness) -> None:
     assert "Product Owner, @priya: answering, 1 of about 8" in status
     assert "Engineering, @erin: not started: waiting for their turn" in status
     assert "last active" in status
+
+
+async def test_a_mistyped_sub_command_is_answered_with_the_ones_there_are(
+    harness: Harness,
+) -> None:
+    await harness.command("fran", "strat Checkout")
+    reply = harness.ephemeral_texts("fran")[-1]
+    assert "`/p2p strat` isn't a command I know" in reply
+    assert "/p2p help" in reply
+    assert harness.slack.channel_messages(harness.channel) == [], "nothing started"
