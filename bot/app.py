@@ -95,6 +95,7 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
     secret = settings.slack_signing_secret
     signing_secret = secret.get_secret_value() if secret else ""
     workspaces: Workspaces
+    bolt_logger = bolt_logger_for(settings)
     if settings.installs_in_many_workspaces:
         installed = installed_workspaces(settings, database, client, connections)
         workspaces = installed
@@ -106,11 +107,10 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
             # hints name only plain functions
             authorize=InstalledAuthorize(installed),  # type: ignore[arg-type]
             installation_store_bot_only=True,
-            logger=logging.getLogger("bot.bolt"),
+            logger=bolt_logger,
         )
     else:
         workspaces = OneWorkspace(client)
-        bolt_logger = logging.getLogger("bot.bolt")
         bolt_logger.addFilter(_same_token_twice)
         bolt = AsyncApp(client=client, signing_secret=signing_secret, logger=bolt_logger)
     services = bootstrap(
@@ -136,6 +136,15 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         connections=connections,
         turns=turns,
     )
+
+
+def bolt_logger_for(settings: Settings) -> logging.Logger:
+    """Bolt's logger, at p2p's log level. Bolt reads the level off this logger itself (not
+    the level it inherits): left unset, Bolt would build its debug messages for every
+    delivery, before the ack, only for logging to drop them."""
+    logger = logging.getLogger("bot.bolt")
+    logger.setLevel(settings.log_level_number)
+    return logger
 
 
 def _same_token_twice(record: logging.LogRecord) -> bool:

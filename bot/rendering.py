@@ -122,6 +122,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # the templates ship with p2p: no need to look at each file again per render
+            auto_reload=False,
         )
         self.environment.filters.update(
             user=_user if for_slack else _as_text,
