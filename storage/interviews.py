@@ -396,7 +396,7 @@ async def skip_unfinished(
     )
     if role_key is not None:
         query = query.where(InterviewRow.role_key == role_key)
-    rows = list(await sql.scalars(query.with_for_update()))
+    rows = list(await sql.scalars(query.order_by(InterviewRow.id).with_for_update()))
     for row in rows:
         row.status = InterviewStatus.SKIPPED.value
         row.finished_at = now

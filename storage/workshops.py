@@ -73,6 +73,19 @@ async def get_workshop(session: Transaction, *, workshop_id: int) -> Workshop | 
     return _to_workshop(row) if row is not None else None
 
 
+async def lock_workshop(session: Transaction, *, workshop_id: int) -> Workshop | None:
+    """Read a workshop and hold its row until the transaction ends (FOR UPDATE): what
+    decides whether the workshop moves on or closes takes turns."""
+    sql = sql_session(session)
+    row = await sql.scalar(
+        select(WorkshopRow)
+        .where(WorkshopRow.id == workshop_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return _to_workshop(row) if row is not None else None
+
+
 async def get_active_workshop(
     session: Transaction, *, team_id: str, channel_id: str
 ) -> Workshop | None:

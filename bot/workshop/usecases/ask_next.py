@@ -57,7 +57,14 @@ async def current_interview(
 async def advance_workshop(
     session: Transaction, workshop: Workshop, now: datetime
 ) -> tuple[list[Interview], Workshop | None]:
-    """Start whoever's turn has come; close the workshop when everyone is done."""
+    """Start whoever's turn has come; close the workshop when everyone is done.
+
+    The workshop's row is held first. Two transactions that each finish one of the last
+    interviews (two processes, at the same moment) would otherwise each see the other's
+    interview still active, and neither would close the workshop: now the second waits
+    for the first to commit, then sees both done. Interviews are locked before the
+    workshop everywhere, so this adds no deadlock."""
+    await workshops.lock_workshop(session, workshop_id=workshop.id)
     everyone = await interviews.list_interviews(session, workshop_id=workshop.id)
     starting = interviews_to_start(workshop, everyone)
     await interviews.activate_interviews(session, interview_ids=[i.id for i in starting], now=now)

@@ -130,8 +130,9 @@ class FacilitatorDesk(WorkshopMover):
         )
         now = self.clock.now()
         async with self.database.transaction() as session:
-            await workshops.cancel_workshop(session, workshop_id=workshop.id, now=now)
+            # interviews before the workshop, as everywhere (see advance_workshop)
             await interviews.skip_unfinished(session, workshop_id=workshop.id, now=now)
+            await workshops.cancel_workshop(session, workshop_id=workshop.id, now=now)
         return Notice(kind=NoticeKind.WORKSHOP_CANCELLED, context={"title": workshop.title})
 
     async def forget(self, *, team_id: str, user_id: str) -> Notice:

@@ -29,8 +29,9 @@ class Lifecycle(WorkshopMover):
             else:
                 running = await workshops.list_collecting_workshops(session, team_id=team.team_id)
             for workshop in running:
-                await workshops.cancel_workshop(session, workshop_id=workshop.id, now=now)
+                # interviews before the workshop, as everywhere (see advance_workshop)
                 await interviews.skip_unfinished(session, workshop_id=workshop.id, now=now)
+                await workshops.cancel_workshop(session, workshop_id=workshop.id, now=now)
                 await jobs.finish_workshop_jobs(session, workshop_id=workshop.id, now=now)
         if running:
             logger.info("app removed from %s: stopped %d workshop(s)", team_id, len(running))
