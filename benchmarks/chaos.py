@@ -47,7 +47,7 @@ from bot.sandbox import Delivery, FaultSettings, Message, Sandbox, SandboxSettin
 from bot.settings import normalise_database_url
 from bot.slack.ids import ActionId, BlockId
 from storage import interviews, workshops
-from storage.db import Database
+from storage.db import Database, unusable_database
 from storage.tables import Base
 
 SIGNING_SECRET = "chaos-signing-secret"
@@ -623,22 +623,30 @@ async def prepare_database(url: str, *, wipe: bool) -> str:
     """The database, migrated; with ``wipe``, p2p's tables are dropped first (SQLite: the
     file is deleted)."""
     url = normalise_database_url(url)
-    if wipe and url.startswith("sqlite"):
-        _delete_sqlite(Path(url.split(":///", 1)[1]))
-    elif wipe:
-        import asyncpg  # only to drop the tables; everything else goes through storage/
-
-        names = ", ".join(f'"{name}"' for name in [*Base.metadata.tables, "alembic_version"])
-        connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-        try:
-            await connection.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
-        finally:
-            await connection.close()
-    database = Database(url)
     try:
-        await database.migrate()
-    finally:
-        await database.dispose()
+        if wipe and url.startswith("sqlite"):
+            _delete_sqlite(Path(url.split(":///", 1)[1]))
+        elif wipe:
+            import asyncpg  # only to drop the tables; everything else goes through storage/
+
+            names = ", ".join(f'"{name}"' for name in [*Base.metadata.tables, "alembic_version"])
+            connection = await asyncpg.connect(
+                url.replace("postgresql+asyncpg://", "postgresql://")
+            )
+            try:
+                await connection.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
+            finally:
+                await connection.close()
+        database = Database(url)
+        try:
+            await database.migrate()
+        finally:
+            await database.dispose()
+    except Exception as error:
+        problem = unusable_database(url, error)
+        if problem is None:
+            raise
+        raise ChaosAborted(f"{problem}; or pass --database-url") from error
     return url
 
 

@@ -187,6 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         return _fail(str(error))
     _configure_logging(settings.log_level_number)
+    try:
+        return _run_command(arguments, settings)
+    except Exception as error:
+        from storage.db import unusable_database
+
+        problem = unusable_database(settings.database_url, error)
+        if problem is None:
+            raise
+        return _fail(f"{problem}. DATABASE_URL says which database p2p uses.")
+
+
+def _run_command(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.command == "serve":
         return run_serve(settings, socket_mode=arguments.socket_mode, port=arguments.port)
     if arguments.command in ("export", "import"):

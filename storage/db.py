@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -101,6 +101,62 @@ def _serialise_sqlite_writes(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def unusable_database(url: str, error: BaseException) -> str | None:
+    """What to tell whoever runs p2p when ``error`` says the database at ``url`` cannot be
+    used at all: nothing answers there, it does not exist, it refused the credentials, or
+    the SQLite file cannot be opened. None for any other error (a failing statement, a
+    bug), whose traceback says more. The URL is shown without its password."""
+    causes = _causes(error)
+    names = {type(e).__name__ for e in causes}
+    address = make_url(url)
+    shown = address.render_as_string(hide_password=True)
+    if "InvalidCatalogNameError" in names:
+        return (
+            f"the database {address.database!r} does not exist at {shown}: create it first "
+            f"(for example: createdb {address.database})"
+        )
+    if names & {"InvalidPasswordError", "InvalidAuthorizationSpecificationError"}:
+        return f"the database at {shown} refused the user name or password"
+    sqlite_file = address.get_backend_name() == "sqlite"
+    for e in causes:
+        if sqlite_file and "unable to open database file" in str(e):
+            return f"cannot open the SQLite database {address.database}: unable to open it"
+        if not isinstance(e, OSError) or not _raised_reaching_the_database(e):
+            continue  # a file or a port of p2p's own, not the database's
+        if sqlite_file:
+            return f"cannot open the SQLite database {address.database}: {e.strerror or e}"
+        return f"nothing answers at {shown}: {e.strerror or e}"
+    return None
+
+
+_DATABASE_MODULES = frozenset({"sqlalchemy", "asyncpg", "aiosqlite", "sqlite3"})
+
+
+def _raised_reaching_the_database(error: BaseException) -> bool:
+    """Whether ``error`` was raised by the database drivers, or by this module opening a
+    database (its SQLite folder)."""
+    frame = error.__traceback__
+    while frame is not None:
+        module = str(frame.tb_frame.f_globals.get("__name__", ""))
+        if module == __name__ or module.split(".")[0] in _DATABASE_MODULES:
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps (SQLAlchemy keeps the driver's error as ``orig``)."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [error]
+    while todo:
+        e = todo.pop()
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [e.__cause__, e.__context__, getattr(e, "orig", None)]
+    return seen
 
 
 class Database:

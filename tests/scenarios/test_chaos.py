@@ -5,9 +5,14 @@ the long version and prints them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from benchmarks.chaos import ChaosPlan, format_report, run_chaos
+import pytest
+from sqlalchemy.engine import make_url
+
+from benchmarks.chaos import ChaosAborted, ChaosPlan, format_report, prepare_database, run_chaos
+from tests.conftest import TEST_DATABASE_ENV
 
 
 async def test_nothing_is_lost_or_sent_twice_when_slack_fails_and_a_process_dies(
@@ -29,3 +34,19 @@ async def test_nothing_is_lost_or_sent_twice_when_slack_fails_and_a_process_dies
     assert report.nudges_twice == 0, shown
     assert report.summaries == 1, shown
     assert report.ok, shown
+
+
+@pytest.mark.skipif(not os.environ.get(TEST_DATABASE_ENV), reason="needs PostgreSQL")
+@pytest.mark.parametrize("wipe", [True, False])
+async def test_a_benchmark_on_a_database_that_does_not_exist_stops_with_a_sentence(
+    wipe: bool,
+) -> None:
+    url = make_url(os.environ[TEST_DATABASE_ENV]).set(
+        drivername="postgresql+asyncpg", database="p2p_no_such_database"
+    )
+
+    with pytest.raises(ChaosAborted) as aborted:
+        await prepare_database(url.render_as_string(hide_password=False), wipe=wipe)
+
+    assert "the database 'p2p_no_such_database' does not exist" in str(aborted.value)
+    assert str(aborted.value).endswith("; or pass --database-url")
