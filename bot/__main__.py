@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import gc
 import logging
 import sys
@@ -190,12 +191,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run_command(arguments, settings)
     except Exception as error:
-        from storage.db import unusable_database
-
-        problem = unusable_database(settings.database_url, error)
+        problem = _what_stood_in_the_way(arguments, settings, error)
         if problem is None:
             raise
-        return _fail(f"{problem}. DATABASE_URL says which database p2p uses.")
+        return _fail(problem)
+
+
+def _what_stood_in_the_way(
+    arguments: argparse.Namespace, settings: Settings, error: Exception
+) -> str | None:
+    """One sentence for what the machine did not let the command do (a port taken, a
+    database it cannot use); None for any other error, whose traceback says more."""
+    if (
+        arguments.command == "serve"
+        and isinstance(error, OSError)
+        and error.errno == errno.EADDRINUSE
+    ):
+        port = arguments.port or settings.port
+        return (
+            f"port {port} is already in use by another program: stop it, or serve on "
+            "another port with --port or PORT."
+        )
+    from storage.db import unusable_database
+
+    problem = unusable_database(settings.database_url, error)
+    return f"{problem}. DATABASE_URL says which database p2p uses." if problem else None
 
 
 def _run_command(arguments: argparse.Namespace, settings: Settings) -> int:

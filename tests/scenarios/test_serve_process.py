@@ -237,3 +237,28 @@ async def test_killed_mid_interview_it_goes_on_where_it_was(
             assert workshop is not None
             stored = await interviews.list_answers(session, workshop_id=workshop.id)
         assert [a.raw_text for a in stored] == list(REPLIES)
+
+
+def test_serve_on_a_port_already_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_p2p(
+            "serve",
+            "--port",
+            str(port),
+            env=clean_environment(
+                SLACK_BOT_TOKEN="xoxb-x",
+                SLACK_SIGNING_SECRET="s",
+                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'p2p.db'}",
+            ),
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (
+        f"p2p: port {port} is already in use by another program: stop it, or serve on "
+        "another port with --port or PORT."
+    )
