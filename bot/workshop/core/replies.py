@@ -118,7 +118,7 @@ def _figure_at(readings: _Readings, start: int, after_duration: bool) -> Figure 
     """The figure that begins at `start`: the shortest run of words that reads as one,
     grown while more words change what it means ("2 days" → "2 days of work"), within
     its clause. None when the run would read the same without its first word."""
-    words, reading = readings.words, readings
+    words = readings.words
     if after_duration and words[start].casefold() == "over":
         return None
     limit = start
@@ -127,20 +127,20 @@ def _figure_at(readings: _Readings, start: int, after_duration: bool) -> Figure 
         if _CLAUSE_END.search(words[limit - 1]):
             break
     for kind in (QuestionKind.DURATION, QuestionKind.PERCENT):
-        end = next((e for e in range(start + 1, limit + 1) if reading(kind, start, e)), None)
+        end = next((e for e in range(start + 1, limit + 1) if readings(kind, start, e)), None)
         if end is None:
             continue
-        value = reading(kind, start, end)
-        if end - start > 1 and reading(kind, start + 1, end) == value:
+        value = readings(kind, start, end)
+        if end - start > 1 and readings(kind, start + 1, end) == value:
             return None  # the first word adds nothing: the figure starts later
         for longer in range(end + 1, limit + 1):
-            grown = reading(kind, start, longer)
+            grown = readings(kind, start, longer)
             if grown is not None and grown != value:
                 end, value = longer, grown
         while (
             end < limit
             and _plain(words[end]) in _FILLER
-            and (reading(kind, start, end + 1) == value)
+            and (readings(kind, start, end + 1) == value)
         ):
             end += 1  # "most" → "most of the time": the same figure, said whole
         assert value is not None
