@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -124,7 +127,7 @@ def build_p2p(settings: Settings, *, clock: Clock | None = None) -> P2P:
         )
     )
     turns = Turns()
-    bolt.middleware(for_each_delivery(turns))
+    bolt.middleware(ForEachDelivery(turns))
     register_listeners(bolt, services, renderer, workspaces)
     return P2P(
         settings=settings,
@@ -156,23 +159,33 @@ def _same_token_twice(record: logging.LogRecord) -> bool:
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-def for_each_delivery(turns: Turns) -> Callable[..., Awaitable[None]]:
+class ForEachDelivery(AsyncMiddleware):
     """The one Bolt middleware (each costs every delivery some time before its ack).
 
     Whatever a delivery leads to, p2p does in the workspace it came from (the token of
     that workspace), the listeners' background work included, and in ``turns`` with the
     work of other deliveries (listeners/turns.py). Bolt runs its middleware one after
     another, not nested, so both hold for the rest of the delivery's own task (each
-    delivery is handled in a task of its own)."""
+    delivery is handled in a task of its own).
 
-    async def set_up_the_delivery(
-        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> None:
+    A class rather than a function: Bolt calls a class's ``async_process`` as it is, where
+    for a function it first builds every argument a listener could ask for (a client,
+    ``say``, ``respond``, the parsed payload...), before each ack."""
+
+    def __init__(self, turns: Turns) -> None:
+        self.turns = turns
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
+        context = req.context
         act_for(Team(team_id=context.team_id or "", enterprise_id=context.enterprise_id))
-        turns.give_to_this_delivery()
-        await next()
-
-    return set_up_the_delivery
+        self.turns.give_to_this_delivery()
+        return await next()
 
 
 def installed_workspaces(

@@ -20,10 +20,10 @@ from bot.workshop.core.model import Frozen
 
 Payload = Mapping[str, Any]
 
+# Message subtypes that change or delete a message sent before.
+CHANGE_SUBTYPES = frozenset({"message_changed", "message_deleted"})
 # Message subtypes that are not somebody typing an answer.
-IGNORED_SUBTYPES = frozenset(
-    {"message_changed", "message_deleted", "bot_message", "channel_join", "message_replied"}
-)
+IGNORED_SUBTYPES = CHANGE_SUBTYPES | {"bot_message", "channel_join", "message_replied"}
 
 
 def _mapping(value: object) -> Payload:
@@ -263,6 +263,11 @@ class MessageChange(Delivery):
     def new_text(self) -> str | None:
         """What the message says now; None when it was deleted."""
         return None if self.deleted else self.text
+
+    @staticmethod
+    def describes(body: Payload) -> bool:
+        """Whether a ``message`` event is an edit or a deletion (else a message sent)."""
+        return _mapping(body.get("event")).get("subtype") in CHANGE_SUBTYPES
 
     @classmethod
     def parse(cls, body: Payload) -> Self:

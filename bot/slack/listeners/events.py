@@ -47,9 +47,16 @@ def register_lifecycle(app: AsyncApp, lifecycle: Lifecycle, workspaces: Workspac
 def register(
     app: AsyncApp, interviewer: AnswerRecorder, edits: ReplyEdits, renderer: Renderer
 ) -> None:
-    # Bolt runs the first listener that matches: edits and deletions before other messages.
-    @app.event({"type": "message", "subtype": ["message_changed", "message_deleted"]})
-    async def handle_changed_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+    # One listener for every message event: Bolt builds the arguments of each listener it
+    # tries, matchers included, before the ack; edits and deletions are told apart here.
+    @app.event("message")
+    async def handle_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+        if MessageChange.describes(body):
+            await changed_message(body, client)
+        else:
+            await direct_message(body, client)
+
+    async def changed_message(body: dict[str, Any], client: AsyncWebClient) -> None:
         change = MessageChange.parse(body)
         if not change.edited_by_its_author:
             return
@@ -62,8 +69,7 @@ def register(
                 delivery_key=change.delivery_key,
             )
 
-    @app.event("message")
-    async def handle_direct_message(body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def direct_message(body: dict[str, Any], client: AsyncWebClient) -> None:
         message = DirectMessage.parse(body)
         if not message.typed_by_a_person:
             return
