@@ -91,8 +91,11 @@ def run_serve(settings: Settings, *, socket_mode: bool, port: int | None) -> int
     async def main() -> int:
         p2p = build_p2p(settings)
         try:
-            if p2p.database.is_sqlite and await _migrate_in_child() != 0:
-                return 1
+            if p2p.database.is_sqlite:
+                if await _migrate_in_child() != 0:
+                    return 1
+            elif not await p2p.database.has_schema():
+                return _fail(_no_schema(settings.database_url))
             await prepare(p2p, migrate=False)
             _freeze_start_up_objects()
             if socket_mode:
@@ -112,6 +115,15 @@ def run_serve(settings: Settings, *, socket_mode: bool, port: int | None) -> int
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(main())
     return 0
+
+
+def _no_schema(database_url: str) -> str:
+    from storage.db import shown_url
+
+    return (
+        f"the database at {shown_url(database_url)} has no p2p tables yet: run "
+        "`p2p migrate` once, with the same DATABASE_URL, then serve."
+    )
 
 
 async def _migrate_in_child() -> int:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Where Alembic records which migrations ran (its default name): there once p2p migrate has.
+MIGRATIONS_TABLE = "alembic_version"
 
 
 def sql_session(session: Transaction) -> AsyncSession:
@@ -103,6 +105,11 @@ def _serialise_sqlite_writes(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def shown_url(url: str) -> str:
+    """The database URL as it may be shown to whoever runs p2p: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def unusable_database(url: str, error: BaseException) -> str | None:
     """What to tell whoever runs p2p when ``error`` says the database at ``url`` cannot be
     used at all: nothing answers there, it does not exist, it refused the credentials, or
@@ -111,7 +118,7 @@ def unusable_database(url: str, error: BaseException) -> str | None:
     causes = _causes(error)
     names = {type(e).__name__ for e in causes}
     address = make_url(url)
-    shown = address.render_as_string(hide_password=True)
+    shown = shown_url(url)
     if "InvalidCatalogNameError" in names:
         return (
             f"the database {address.database!r} does not exist at {shown}: create it first "
@@ -179,6 +186,12 @@ class Database:
         """
         async with self.sessions.begin() as session:
             yield session
+
+    async def has_schema(self) -> bool:
+        """Whether ``p2p migrate`` has made p2p's tables here. Raises the driver's error
+        when the database cannot be reached at all (``unusable_database`` names it)."""
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(lambda sync: inspect(sync).has_table(MIGRATIONS_TABLE))
 
     async def ping(self) -> bool:
         try:

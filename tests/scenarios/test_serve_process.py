@@ -262,3 +262,48 @@ def test_serve_on_a_port_already_in_use_says_so_in_one_line(tmp_path: Path) -> N
         f"p2p: port {port} is already in use by another program: stop it, or serve on "
         "another port with --port or PORT."
     )
+
+
+def serve_with_database(url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_p2p(
+        "serve",
+        "--port",
+        "0",
+        env=clean_environment(SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s", DATABASE_URL=url),
+        cwd=cwd,
+    )
+
+
+def test_serve_on_a_database_nobody_answers_at_stops_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nobody listens once it is closed
+    result = serve_with_database(f"postgresql://p2p:hunter2@127.0.0.1:{port}/p2p", tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "hunter2" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        f"p2p: nothing answers at postgresql+asyncpg://p2p:***@127.0.0.1:{port}/p2p"
+    )
+    assert last.endswith("DATABASE_URL says which database p2p uses.")
+
+
+async def test_serve_on_a_postgresql_database_without_tables_says_to_migrate(
+    database_url: str, tmp_path: Path
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite is migrated by p2p serve itself")
+    result = serve_with_database(database_url, tmp_path)  # the fixture's: wiped, not migrated
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"p2p: the database at {database_url} has no p2p tables yet: run `p2p migrate` "
+        "once, with the same DATABASE_URL, then serve."
+    )
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        assert await database.has_schema()
+    finally:
+        await database.dispose()
